@@ -1,0 +1,88 @@
+"""The typed rows of one report, still in memory: what normalize/ hands to validate/ and pipeline/.
+
+Column names and types follow ../shared/CONTRACT.md; `SCHEMAS` is the single source of both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+_BOX = [("page", pa.int32()), ("x0", pa.float64()), ("top", pa.float64()),
+        ("x1", pa.float64()), ("bottom", pa.float64())]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "reports": pa.schema([
+        ("report_id", pa.string()), ("source_path", pa.string()), ("file_sha256", pa.string()),
+        ("page_count", pa.int32()), ("title", pa.string()), ("unit_name", pa.string()),
+        ("fiscal_year", pa.int16()), ("report_kind", pa.string()), ("text_source", pa.string()),
+        ("status", pa.string()), ("error", pa.string()), ("warnings", pa.string()),
+        ("pipeline_version", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ("n_tables", pa.int32()), ("n_indicators", pa.int32()), ("n_budget_lines", pa.int32()),
+        ("n_checks_failed", pa.int32()), ("seconds", pa.float64()),
+    ]),
+    "tables": pa.schema([
+        ("report_id", pa.string()), ("table_id", pa.string()), ("title", pa.string()),
+        ("section", pa.string()), ("kind", pa.string()), ("strategy", pa.string()),
+        ("unit", pa.string()), ("page_start", pa.int32()), ("page_end", pa.int32()),
+        ("n_rows", pa.int32()), ("n_cols", pa.int32()),
+    ]),
+    "cells": pa.schema([
+        ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
+        ("col", pa.int32()), ("text", pa.string()), *_BOX,
+        ("row_span", pa.int32()), ("col_span", pa.int32()), ("confidence", pa.float64()),
+    ]),
+    "indicators": pa.schema([
+        ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
+        ("section", pa.string()), ("project", pa.string()),
+        ("level1", pa.string()), ("level2", pa.string()), ("name", pa.string()),
+        ("target_raw", pa.string()), ("actual_raw", pa.string()),
+        ("target_op", pa.string()), ("target_value", pa.float64()), ("target_upper", pa.float64()),
+        ("target_unit", pa.string()), ("target_base_value", pa.float64()),
+        ("target_kind", pa.string()), ("target_note", pa.string()),
+        ("actual_op", pa.string()), ("actual_value", pa.float64()), ("actual_unit", pa.string()),
+        ("actual_base_value", pa.float64()), ("actual_kind", pa.string()),
+        ("actual_status", pa.string()), ("actual_note", pa.string()), ("met", pa.bool_()),
+        ("weight", pa.float64()), ("score", pa.float64()), ("deviation_note", pa.string()),
+        *_BOX,
+    ]),
+    "budget_lines": pa.schema([
+        ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
+        ("section", pa.string()), ("table_title", pa.string()), ("project", pa.string()),
+        ("line_label", pa.string()), ("line_group", pa.string()), ("line_item", pa.string()),
+        ("code", pa.string()), ("measure", pa.string()),
+        ("value", pa.decimal128(20, 2)), ("unit", pa.string()), ("raw", pa.string()),
+        *_BOX,
+    ]),
+    "checks": pa.schema([
+        ("report_id", pa.string()), ("check", pa.string()), ("severity", pa.string()),
+        ("passed", pa.bool_()), ("accepted", pa.bool_()), ("observed", pa.string()),
+        ("expected", pa.string()), ("message", pa.string()), ("page", pa.int32()),
+        ("table_id", pa.string()),
+    ]),
+}
+
+
+def empty_frame(dataset: str) -> pd.DataFrame:
+    """A frame with the dataset's columns and no rows."""
+    return SCHEMAS[dataset].empty_table().to_pandas()
+
+
+def frame(dataset: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows (dicts) → a frame with exactly the dataset's columns, missing keys as null."""
+    cols = SCHEMAS[dataset].names
+    if not rows:
+        return empty_frame(dataset)
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+
+
+@dataclass
+class ReportRows:
+    """Everything derived from one Document. Money in budget_lines.value is Decimal yuan."""
+
+    report: dict
+    tables: pd.DataFrame = field(default_factory=lambda: empty_frame("tables"))
+    cells: pd.DataFrame = field(default_factory=lambda: empty_frame("cells"))
+    indicators: pd.DataFrame = field(default_factory=lambda: empty_frame("indicators"))
+    budget_lines: pd.DataFrame = field(default_factory=lambda: empty_frame("budget_lines"))
