@@ -1,0 +1,40 @@
+"""Money and percentages as printed in budget tables → exact decimals."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+# Units a table declares (单位：万元) and what one printed unit is worth in yuan.
+YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
+                 "亿元": Decimal(100000000)}
+_UNIT_DECL = regex.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+_NUMBER = regex.compile(r"^[-−]?\d[\d,，]*(?:\.\d+)?$")
+_BLANK = {"", "-", "—", "－", "–", "/", "／", "——"}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
+
+
+def declared_unit(text: str | None) -> str | None:
+    """The money unit a caption or header declares: 单位：万元, （万元） …"""
+    if not text:
+        return None
+    m = _UNIT_DECL.search(text)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def parse_number(text: str | None) -> Decimal | None:
+    """'2,940.05' → Decimal('2940.05'); '99.93%' → Decimal('99.93'); blanks and dashes → None."""
+    if text is None:
+        return None
+    s = "".join(text.translate(_FULLWIDTH).split()).rstrip("%")
+    if s in _BLANK or not _NUMBER.match(s):
+        return None
+    try:
+        return Decimal(s.replace(",", "").replace("，", "").replace("−", "-"))
+    except InvalidOperation:
+        return None
+
+
+def to_yuan(amount: Decimal, unit: str | None) -> Decimal:
+    """An amount printed in `unit` (default 元) → yuan, to the fen."""
+    return (amount * YUAN_PER_UNIT.get(unit or "元", Decimal(1))).quantize(Decimal("0.01"))

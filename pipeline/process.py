@@ -1,0 +1,87 @@
+"""One report: file in, rows and checks out. Pure apart from reading the file."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extract import read_document
+from extract.errors import ExtractError
+from normalize.document import normalize_document
+from normalize.rows import ReportRows
+from pipeline import __version__
+from validate import validate_report
+from validate.acceptance import apply_acceptances
+from validate.result import CheckResult
+
+
+@dataclass
+class ReportResult:
+    rows: ReportRows
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def report(self) -> dict:
+        return self.rows.report
+
+    @property
+    def status(self) -> str:
+        return self.report["status"]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _report_row(path: Path, sha: str | None) -> dict:
+    return {
+        "report_id": sha[:16] if sha else hashlib.sha256(str(path).encode()).hexdigest()[:16],
+        "source_path": str(path),
+        "file_sha256": sha,
+        "status": "failed",
+        "pipeline_version": __version__,
+        "ingested_at": datetime.now(timezone.utc),
+    }
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {text}"
+
+
+def process(path: str | Path, acceptances: dict | None = None) -> ReportResult:
+    """Extract, normalize and validate one PDF. Never raises: failures become a failed report."""
+    path = Path(path)
+    started = time.perf_counter()
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        report = _report_row(path, None)
+        report["error"] = f"cannot read file: {exc.strerror or exc}"
+        return ReportResult(ReportRows(report))
+    report = _report_row(path, sha)
+    try:
+        doc = read_document(path)
+        rows = normalize_document(doc, report)
+        checks = validate_report(rows, doc)
+        checks = apply_acceptances(checks, acceptances or {}, report["report_id"])
+    except Exception as exc:  # one bad file must never stop the batch
+        report["error"] = _one_line(exc)
+        report["seconds"] = time.perf_counter() - started
+        return ReportResult(ReportRows(report))
+    blocking = [c for c in checks if c.severity == "error" and not c.passed and not c.accepted]
+    report = rows.report
+    report["status"] = "quarantined" if blocking else "ok"
+    if blocking:
+        report["error"] = "; ".join(f"{c.check}: {c.message}" for c in blocking[:3])
+        if len(blocking) > 3:
+            report["error"] += f"; … and {len(blocking) - 3} more failed error checks"
+    report["n_checks_failed"] = sum(not c.passed for c in checks)
+    report["seconds"] = time.perf_counter() - started
+    return ReportResult(rows, checks)

@@ -1,0 +1,95 @@
+"""The output folder: hive-partitioned Parquet per dataset, one file per report, written atomically.
+
+Layout (see CONTRACT.md):  OUT/<dataset>/fiscal_year=YYYY/<report_id>.parquet, and the same under
+OUT/quarantine/ for reports that failed an error check. A report whose year is unknown (a failed
+file, say) goes to fiscal_year=0: pandas cannot read a null hive partition.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from normalize.rows import SCHEMAS
+
+DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "checks")
+NULL_PARTITION = "0"  # year unknown (e.g. a failed file); a null partition breaks pandas readers
+
+
+def partition_dir(out: Path, dataset: str, fiscal_year: int | None, quarantined: bool) -> Path:
+    root = out / "quarantine" if quarantined else out
+    year = NULL_PARTITION if fiscal_year is None or pd.isna(fiscal_year) else str(int(fiscal_year))
+    return root / dataset / f"fiscal_year={year}"
+
+
+def to_arrow(dataset: str, df: pd.DataFrame) -> pa.Table:
+    """A frame → a table with exactly the contract's schema (the partition column left out)."""
+    schema = SCHEMAS[dataset]
+    df = df.reindex(columns=schema.names)
+    df = df.astype(object).where(df.notna(), None)
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    if "fiscal_year" in table.column_names:  # lives in the path; a second copy confuses readers
+        table = table.drop_columns(["fiscal_year"])
+    return table
+
+
+def write_atomic(table: pa.Table, path: Path) -> None:
+    """Write to a temp file in the same folder, fsync, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pq.write_table(table, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_files(out: Path, report_id: str) -> list[Path]:
+    """Every file of one report, landed or quarantined, in any partition."""
+    name = f"{report_id}.parquet"
+    found = []
+    for root in (out, out / "quarantine"):
+        for dataset in DATASETS:
+            base = root / dataset
+            if base.is_dir():
+                found.extend(p for p in base.glob(f"fiscal_year=*/{name}"))
+    return found
+
+
+def remove_report(out: Path, report_id: str) -> None:
+    for p in report_files(out, report_id):
+        p.unlink(missing_ok=True)
+
+
+def write_report(out: Path, report_id: str, fiscal_year: int | None, quarantined: bool,
+                 frames: dict[str, pd.DataFrame]) -> list[Path]:
+    """Replace every file of this report with the given frames; returns the paths written.
+
+    The reports row is written last, so a report row on disk means its other files are whole.
+    """
+    written = []
+    stale = set(report_files(out, report_id))
+    for dataset in sorted(frames, key=lambda d: d == "reports"):
+        path = partition_dir(out, dataset, fiscal_year, quarantined) / f"{report_id}.parquet"
+        write_atomic(to_arrow(dataset, frames[dataset]), path)
+        written.append(path)
+        stale.discard(path)
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return written
+
+
+def read_dataset(out: Path, dataset: str) -> pd.DataFrame:
+    """Read one dataset back (tests and the summary use it)."""
+    base = out / dataset
+    if not base.is_dir() or not any(base.rglob("*.parquet")):
+        return pd.DataFrame(columns=SCHEMAS[dataset].names)
+    return pd.read_parquet(base)
