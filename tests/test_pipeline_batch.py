@@ -1,0 +1,100 @@
+"""The batch command on real PDFs: exit codes, bad input, re-runs, changed files, the lock."""
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import corpus_pdf
+from pipeline.cli import main
+from pipeline.run import locked
+from pipeline.store import read_dataset
+
+BUDGET_PDF = "jiangsu-2019-party-office-budget-tables.pdf"
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(corpus_pdf(BUDGET_PDF), folder / "budget.pdf")
+    return folder
+
+
+def _files(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.parquet")
+            if p.name != "manifest.parquet"}
+
+
+def test_unknown_path_is_bad_usage(tmp_path):
+    assert main(["ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_bad_inputs_fail_alone_and_the_batch_goes_on(inbox, tmp_path):
+    (inbox / "empty.pdf").write_bytes(b"")
+    (inbox / "random.PDF").write_bytes(os.urandom(4096))
+    (inbox / "notes.pdf").write_text("这不是PDF文件\n", encoding="utf-8")
+    truncated = corpus_pdf(BUDGET_PDF).read_bytes()[:5000]
+    (inbox / "truncated.pdf").write_bytes(truncated)
+    out = tmp_path / "out"
+    assert main(["ingest", str(inbox), "--out", str(out), "--workers", "1"]) == 1
+    reports = read_dataset(out, "reports").set_index("source_path")
+    assert len(reports) == 5
+    good = reports.loc[str(inbox / "budget.pdf")]
+    assert good.status == "ok" and good.report_kind == "budget"
+    for name in ("empty.pdf", "random.PDF", "notes.pdf", "truncated.pdf"):
+        row = reports.loc[str(inbox / name)]
+        assert row.status == "failed", name
+        assert row.error and "\n" not in row.error, name
+    assert len(read_dataset(out, "budget_lines")) > 0
+
+
+def test_rerun_is_a_noop_and_a_changed_file_replaces_only_its_rows(inbox, tmp_path):
+    shutil.copy(corpus_pdf("scanned-chinese-prose-2p.pdf"), inbox / "scan.pdf")
+    out = tmp_path / "out"
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    before = _files(out)
+    assert main(["ingest", str(inbox), "--out", str(out), "--workers", "1"]) in (0, 1)
+    assert _files(out) == before
+
+    old_ids = set(read_dataset(out, "reports").report_id)
+    shutil.copy(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"), inbox / "scan.pdf")
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    after = _files(out)
+    budget_id = read_dataset(out, "reports").set_index("source_path").loc[
+        str(inbox / "budget.pdf"), "report_id"]
+    unchanged = {k: v for k, v in before.items() if budget_id in k}
+    assert unchanged and all(after[k] == v for k, v in unchanged.items())
+    reports = read_dataset(out, "reports")
+    assert len(reports) == 2 and len(set(reports.report_id) - old_ids) == 1
+
+
+def test_prune_drops_rows_of_removed_inputs(inbox, tmp_path):
+    out = tmp_path / "out"
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    (inbox / "budget.pdf").unlink()
+    shutil.copy(corpus_pdf("scanned-chinese-prose-2p.pdf"), inbox / "scan.pdf")
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    assert len(read_dataset(out, "reports")) == 2  # kept without --prune
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1", "--prune"])
+    assert list(read_dataset(out, "reports").source_path) == [str(inbox / "scan.pdf")]
+    assert read_dataset(out, "budget_lines").empty
+
+
+def test_a_second_run_on_the_same_out_exits_instead_of_interleaving(inbox, tmp_path):
+    out = tmp_path / "out"
+    with locked(out):
+        assert main(["ingest", str(inbox), "--out", str(out)]) == 2
+    assert main(["ingest", str(inbox), "--out", str(out), "--workers", "1"]) == 0
+
+
+def test_datasets_read_back_with_pandas_and_duckdb(inbox, tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "out"
+    main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    lines = pd.read_parquet(out / "budget_lines")
+    n = duckdb.sql(f"SELECT count(*) FROM '{out}/budget_lines/**/*.parquet'").fetchone()[0]
+    assert n == len(lines) > 0
+    year = duckdb.sql(f"SELECT DISTINCT fiscal_year FROM '{out}/reports/**/*.parquet'").fetchall()
+    assert year == [(2019,)]
