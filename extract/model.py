@@ -83,6 +83,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     text_source: str = "text"  # text | ocr | mixed
     warnings: list[str] = field(default_factory=list)
+    pages_without_text: list[int] = field(default_factory=list)  # 1-based; image-only pages, OCR candidates
 
     def page_text(self, page: int) -> str:
         return "\n".join(line.text for line in self.lines if line.page == page)

@@ -1,0 +1,106 @@
+"""Text from glyphs: group glyphs into lines, lines into cell text, and repair PDF artefacts.
+
+Artefacts repaired: letter-spaced CJK (`敬 老 院` → `敬老院`), line breaks inside a cell, and
+fake-bold glyphs printed twice (removed earlier, per page, by pdfplumber's `dedupe_chars`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import regex
+
+# Han characters plus CJK punctuation and full-width forms: spaces between two of these are layout,
+# not words. Latin letters and digits keep their spaces.
+_CJK = r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014]"
+_CJK_SPACE = regex.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+_CJK_CHAR = regex.compile(_CJK)
+_SPACES = regex.compile(r"\s+")
+
+Char = dict  # a pdfplumber char: text, x0, x1, top, bottom, size, ...
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and _CJK_CHAR.fullmatch(ch) is not None
+
+
+def repair(text: str) -> str:
+    """Collapse whitespace and drop spaces between two CJK characters."""
+    text = _SPACES.sub(" ", text).strip()
+    return _CJK_SPACE.sub("", text)
+
+
+def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
+    """Glyphs → lines, top to bottom, each line sorted left to right.
+
+    A glyph joins a line when its vertical middle falls inside the band of the line's first glyph.
+    This keeps Latin digits that sit a few points lower than the Han text (common in Chinese
+    PDFs: `2024` beside `年度`) on the same line, where a plain `top` tolerance splits them off.
+    """
+    ordered = sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    lines: list[list[Char]] = []
+    bands: list[tuple[float, float]] = []
+    for ch in ordered:
+        mid = (ch["top"] + ch["bottom"]) / 2
+        for band, line in zip(reversed(bands), reversed(lines)):
+            if band[0] <= mid <= band[1]:
+                line.append(ch)
+                break
+            if band[1] < mid - 50:  # bands come in order of their middles; older ones are further up
+                lines.append([ch])
+                bands.append((ch["top"], ch["bottom"]))
+                break
+        else:
+            lines.append([ch])
+            bands.append((ch["top"], ch["bottom"]))
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    order = sorted(range(len(lines)), key=lambda i: bands[i][0])
+    return [lines[i] for i in order]
+
+
+def split_line(line: Sequence[Char], gap: float) -> list[list[Char]]:
+    """Cut one line (sorted left to right) wherever two glyphs are more than `gap` apart."""
+    parts: list[list[Char]] = []
+    for ch in line:
+        if parts and ch["x0"] - parts[-1][-1]["x1"] <= gap:
+            parts[-1].append(ch)
+        else:
+            parts.append([ch])
+    return parts
+
+
+def line_text(line: Sequence[Char], space_gap: float) -> str:
+    """Glyphs of one line, left to right, with a space where the gap is wider than `space_gap`."""
+    out: list[str] = []
+    prev = None
+    for ch in line:
+        if prev is not None and ch["x0"] - prev["x1"] > space_gap:
+            out.append(" ")
+        out.append(ch["text"])
+        prev = ch
+    return repair("".join(out))
+
+
+def join_lines(texts: Iterable[str]) -> str:
+    """Lines of one cell → one string: no separator next to CJK (a wrapped word), else a space."""
+    out = ""
+    for t in texts:
+        if not t:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
+            out += " "
+        out += t
+    return repair(out)
+
+
+def cell_text(chars: Iterable[Char], space_gap: float) -> str:
+    return join_lines(line_text(line, space_gap) for line in group_lines(chars))
+
+
+def dominant_size(chars: Sequence[Char]) -> float:
+    """The font size most glyphs of a line use (headings are bigger than prose)."""
+    counts: dict[float, int] = {}
+    for ch in chars:
+        size = round(float(ch.get("size", 0.0)), 1)
+        counts[size] = counts.get(size, 0) + 1
+    return max(counts, key=lambda s: (counts[s], s)) if counts else 0.0

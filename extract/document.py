@@ -1,0 +1,168 @@
+"""read_document: one PDF → Document (tables with cells, running text lines, warnings).
+
+The PDF is opened once and every page is closed right after use, so memory stays flat over
+long batches. Pages without ruling lines skip ruled-table finding. Pages without a text layer
+are listed in Document.pages_without_text (and warnings); OCR plugs in through `ocr_page`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from extract import captions
+from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
+from extract.lines import box, inside, page_lines
+from extract.model import Document, Table, TextLine
+from extract.ruled import find_ruled_tables, open_columns
+from extract.settings import DEFAULT, ExtractSettings
+from extract.stitch import Piece, stitch
+from extract.unruled import find_unruled_tables
+
+# Hook for the OCR stage: called with (pdfplumber page, 1-based page number) for a page without a
+# text layer; returns that page's lines and tables. None = no OCR (the page stays empty).
+OcrPage = Callable[[object, int], tuple[list[TextLine], list[Table]]]
+
+_HEADER_WINDOW = 1024  # the %PDF- marker must appear within the first KiB (spec allows leading junk)
+
+
+def check_file(path: Path) -> None:
+    """Refuse what is plainly not a readable PDF before handing it to the parser."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEADER_WINDOW)
+    except FileNotFoundError:
+        raise NotPdfError(str(path), "file not found") from None
+    except OSError as exc:
+        raise NotPdfError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+    if not head:
+        raise EmptyFileError(str(path), "file is empty (0 bytes)")
+    if b"%PDF-" not in head:
+        raise NotPdfError(str(path), "no %PDF- header; this is not a PDF file")
+
+
+def _open(path: Path):
+    try:
+        pdf = pdfplumber.open(path)
+        n = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPdfError(str(path), f"the PDF is password-protected ({type(exc).__name__})") from None
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedPdfError(str(path), f"the PDF is password-protected ({exc})") from None
+        raise CorruptPdfError(str(path), f"cannot parse PDF ({type(exc).__name__}: {exc})") from None
+    if n == 0:
+        pdf.close()
+        raise CorruptPdfError(str(path), "the PDF has no pages (truncated or damaged)")
+    return pdf
+
+
+def _position_flags(
+    tables: list[Table], lines: list[TextLine], height: float, open_spans: list, settings: ExtractSettings
+) -> list[Piece]:
+    """Whether each table is the first / last thing on its page (margins and page numbers ignored)."""
+    margin = settings.page_margin_ratio * height
+
+    def counts(ln: TextLine) -> bool:
+        return (
+            not ln.in_table
+            and margin <= ln.top
+            and ln.bottom <= height - margin
+            and len(ln.text.replace(" ", "")) > settings.short_line_chars
+        )
+
+    pieces = []
+    for i, t in enumerate(tables):
+        _, top, _, bottom = box(t)
+        at_top = i == 0 and not any(counts(ln) and ln.bottom <= top + 1 for ln in lines)
+        at_bottom = i == len(tables) - 1 and not any(counts(ln) and ln.top >= bottom - 1 for ln in lines)
+        pieces.append(Piece(t, at_top=at_top, at_bottom=at_bottom, open_spans=open_spans[i]))
+    return pieces
+
+
+def _describe(tables: list[Table], lines: list[TextLine], section: str | None, settings: ExtractSettings):
+    """Title, unit and section of each table of a page; returns the section in force after the page."""
+    headings = [ln for ln in lines if captions.is_heading(ln, settings)]
+    out = []
+    floor = 0.0
+    for t in tables:
+        _, top, _, bottom = box(t)
+        above = captions.lines_above(top, lines, floor, settings)
+        current = section
+        for h in headings:
+            if h.bottom <= top + 1:
+                current = h.text
+        out.append(
+            dataclasses.replace(
+                t, title=captions.title_of(above, settings), unit=captions.unit_near(t, above), section=current
+            )
+        )
+        floor = bottom
+    for h in headings:
+        section = h.text
+    return out, section
+
+
+def read_document(
+    path: str | Path, settings: ExtractSettings = DEFAULT, ocr_page: OcrPage | None = None
+) -> Document:
+    """Extract every table and text line of a PDF. Raises ExtractError (one-line message) on bad input."""
+    path = Path(path)
+    check_file(path)
+    pdf = _open(path)
+    doc = Document(path=str(path), page_count=len(pdf.pages))
+    pieces: list[Piece] = []
+    section: str | None = None
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                lines, tables, open_spans = _read_page(page, number, settings)
+                if not lines and page.images:  # a scan: no text layer, only a picture of the page
+                    doc.pages_without_text.append(number)
+                    if ocr_page is not None:
+                        lines, tables = ocr_page(page, number)
+                        open_spans = [()] * len(tables)
+            except ExtractError:
+                raise
+            except Exception as exc:
+                raise CorruptPdfError(str(path), f"page {number} cannot be read ({type(exc).__name__}: {exc})") from None
+            finally:
+                page.close()
+            tables, section = _describe(tables, lines, section, settings)
+            pieces.extend(_position_flags(tables, lines, float(page.height), open_spans, settings))
+            doc.lines.extend(lines)
+    finally:
+        pdf.close()
+    doc.tables = stitch(pieces, settings)
+    empty = doc.pages_without_text
+    if empty:
+        doc.warnings.append(f"no text layer on pages {', '.join(map(str, empty))} (scanned; needs OCR)")
+        if ocr_page is not None:
+            doc.text_source = "ocr" if len(empty) == doc.page_count else "mixed"
+    return doc
+
+
+def _read_page(page, number: int, settings: ExtractSettings):
+    """Lines, (unstitched) tables top to bottom, and per table the x spans of last-row cells
+    whose text may continue on the next page."""
+    page = page.dedupe_chars(tolerance=settings.dedupe_tolerance)
+    chars = page.chars
+    with_chars = page_lines(chars, number, settings)
+    tables = find_ruled_tables(page, chars, number, settings)
+    free = [(ln, cs) for ln, cs in with_chars if not any(inside(ln, t) for t in tables)]
+    tables += find_unruled_tables(free, number, settings)
+    tables.sort(key=lambda t: box(t)[1])
+    lines = [
+        dataclasses.replace(ln, in_table=any(inside(ln, t) for t in tables)) for ln, _ in with_chars
+    ]
+    open_spans = []
+    for t in tables:
+        cols = open_columns(t, chars, settings) if t.strategy == "ruled" else frozenset()
+        last = t.n_rows - 1
+        open_spans.append(tuple(
+            (c.x0, c.x1) for c in t.cells if c.col in cols and c.row + c.row_span - 1 == last
+        ))
+    return lines, tables, open_spans

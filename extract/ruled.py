@@ -1,0 +1,124 @@
+"""Tables drawn with ruling lines: pdfplumber's lines strategy, merged cells resolved on a grid.
+
+pdfplumber returns one rectangle per visible cell; a merged cell is simply a bigger rectangle. The
+grid is built from the distinct cell edges, so each rectangle maps to (row, col, row_span, col_span).
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from extract.cell_text import Char, cell_text
+from extract.model import Cell, Table
+from extract.settings import ExtractSettings
+
+Box = tuple[float, float, float, float]
+
+
+def is_background(obj: dict, settings: ExtractSettings) -> bool:
+    """A filled, unstroked rect thick both ways is shading, not a rule; its edges would invent cells."""
+    return (
+        obj.get("object_type") == "rect"
+        and bool(obj.get("fill"))
+        and not obj.get("stroke")
+        and obj["width"] > settings.background_rect_min
+        and obj["height"] > settings.background_rect_min
+    )
+
+
+def has_rulings(page, settings: ExtractSettings) -> bool:
+    """Cheap test run before table finding: a page with no lines, rects or curves has no ruled table."""
+    if page.lines or page.curves:
+        return True
+    return any(not is_background(r, settings) for r in page.rects)
+
+
+def snap_positions(values: Sequence[float], tolerance: float) -> list[float]:
+    """Distinct positions: sorted values closer than `tolerance` to the previous one are merged."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(positions: list[float], value: float, tolerance: float) -> int:
+    i = bisect.bisect_left(positions, value - tolerance)
+    return min(i, len(positions) - 1)
+
+
+def cells_to_table(
+    boxes: Sequence[Box], chars: Sequence[Char], page: int, settings: ExtractSettings
+) -> Table | None:
+    """Cell rectangles of one table → Table with grid positions, spans and text."""
+    tol = settings.grid_tolerance
+    xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
+    ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
+    cells: list[Cell] = []
+    for x0, top, x1, bottom in boxes:
+        c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
+        r0, r1 = _index(ys, top, tol), _index(ys, bottom, tol)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        inner = [
+            ch for ch in chars
+            if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom
+        ]
+        cells.append(
+            Cell(
+                row=r0, col=c0, text=cell_text(inner, settings.space_gap), page=page,
+                x0=x0, top=top, x1=x1, bottom=bottom, row_span=r1 - r0, col_span=c1 - c0,
+            )
+        )
+    if len(cells) < 2:  # a lone framed box is a border, not a table
+        return None
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(cells=cells, page_start=page, page_end=page, strategy="ruled")
+
+
+def find_ruled_tables(page, chars: Sequence[Char], page_no: int, settings: ExtractSettings) -> list[Table]:
+    """Ruled tables of one pdfplumber page, top to bottom. `chars` are the page's deduplicated glyphs."""
+    if not has_rulings(page, settings):
+        return []
+    ruled = page.filter(lambda obj: not is_background(obj, settings))
+    found = ruled.find_tables(settings.table_settings())
+    found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    tables: list[Table] = []
+    for t in found:
+        x0, top, x1, bottom = t.bbox
+        local = [
+            ch for ch in chars
+            if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
+        ]
+        table = cells_to_table(t.cells, local, page_no, settings)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def open_columns(table: Table, chars: Sequence[Char], settings: ExtractSettings) -> frozenset[int]:
+    """Columns of the table's last row whose text fills its cell to the right edge.
+
+    Such text may have been cut by a page break and continue on the next page; a short label
+    (本年收入合计 in a wide cell) or a right-aligned number cannot.
+    """
+    last = table.n_rows - 1
+    out = set()
+    for c in table.cells:
+        if c.row + c.row_span - 1 != last or not c.text:
+            continue
+        inner = [
+            ch for ch in chars
+            if c.x0 <= (ch["x0"] + ch["x1"]) / 2 < c.x1 and c.top <= (ch["top"] + ch["bottom"]) / 2 < c.bottom
+            and ch["text"].strip()
+        ]
+        if not inner:
+            continue
+        size = max(float(ch.get("size", 10.0)) for ch in inner)
+        bottom_line = max(inner, key=lambda ch: (ch["top"], ch["x1"]))
+        lowest = [ch for ch in inner if abs(ch["top"] - bottom_line["top"]) < size / 2]
+        left = min(ch["x0"] for ch in lowest)
+        right = max(ch["x1"] for ch in lowest)
+        if c.x1 - right <= settings.full_cell_em * size and left - c.x0 <= settings.full_cell_em * size:
+            out.add(c.col)
+    return frozenset(out)

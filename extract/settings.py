@@ -1,0 +1,63 @@
+"""Tunable numbers of the extract stage, each named and explained once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    # --- characters and text ---
+    dedupe_tolerance: float = 1.0  # fake-bold glyphs printed twice within this many points are one glyph
+    space_gap: float = 3.0  # a horizontal gap wider than this (points) between glyphs is a space (pdfplumber's x_tolerance)
+    line_split_em: float = 6.0  # a gap wider than this many font sizes splits a text line into two (left/right blocks)
+
+    # --- ruled tables (pdfplumber's lines strategy) ---
+    snap_tolerance: float = 3.0  # rules closer than this are snapped onto one line
+    join_tolerance: float = 3.0  # collinear rule pieces with gaps up to this are joined
+    intersection_tolerance: float = 3.0  # how far rules may miss each other and still cross
+    edge_min_length: float = 3.0  # shorter rule pieces are ignored
+    background_rect_min: float = 2.0  # a filled, unstroked rect thicker than this both ways is a background, not a rule
+    grid_tolerance: float = 2.0  # cell edges closer than this are the same grid line
+
+    # --- tables without rules (text alignment) ---
+    column_gap_em: float = 1.5  # a gap of this many font sizes separates two columns of one text row
+    unruled_min_rows: int = 3  # fewer aligned rows are not a table
+    unruled_min_cols: int = 3  # fewer columns are not a table (prose rarely has 3 aligned gaps)
+    unruled_row_gap_em: float = 2.5  # rows of one table are at most this many font sizes apart
+
+    # --- captions and headings ---
+    caption_window: float = 90.0  # title / unit lines sit at most this many points above a table
+    heading_max_chars: int = 40  # a longer line is prose, not a heading or caption
+    title_size_slack: float = 2.5  # caption candidates within this many points of the biggest font compete on nearness
+
+    # --- stitching across pages ---
+    stitch_x_tolerance: float = 4.0  # column edges of two pieces within this many points are the same column
+    page_margin_ratio: float = 0.08  # lines in the top/bottom margin (running headers, page numbers) are ignored
+    short_line_chars: int = 6  # lines this short (page numbers, "续表") do not stop a table from continuing
+    full_cell_em: float = 2.0  # text ending within this many font sizes of both cell sides fills the cell (may wrap on)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"ExtractSettings.{f.name} must be a number, got {value!r}")
+            if value < 0:
+                raise ValueError(f"ExtractSettings.{f.name} must be >= 0, got {value!r}")
+        if self.unruled_min_rows < 2 or self.unruled_min_cols < 2:
+            raise ValueError("ExtractSettings.unruled_min_rows/unruled_min_cols must be >= 2")
+        if not 0 <= self.page_margin_ratio < 0.5:
+            raise ValueError("ExtractSettings.page_margin_ratio must be in [0, 0.5)")
+
+    def table_settings(self) -> dict:
+        """pdfplumber find_tables settings for ruled tables."""
+        return {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+            "edge_min_length": self.edge_min_length,
+        }
+
+
+DEFAULT = ExtractSettings()
