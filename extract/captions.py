@@ -44,8 +44,10 @@ def lines_above(
 
 
 def title_of(candidates: Sequence[TextLine], settings: ExtractSettings) -> str | None:
-    """The caption: the nearest line above the table in (about) the biggest font there, that is
-    not a unit, note, heading or prose line."""
+    """The caption: the nearest line above the table that is not a unit, note, heading or prose line.
+
+    Nearest, not biggest: a part title (上海市XX局2024年度部门决算表) often sits just above the
+    caption in a bigger font."""
     pool = [
         ln for ln in candidates
         if unit_of(ln.text) is None and not _NOT_TITLE.match(ln.text) and not HEADING.match(ln.text)
@@ -56,9 +58,7 @@ def title_of(candidates: Sequence[TextLine], settings: ExtractSettings) -> str |
     ]
     if not pool:
         return None
-    biggest = max(ln.size for ln in pool)
-    near = [ln for ln in pool if ln.size >= biggest - settings.title_size_slack]
-    return max(near, key=lambda ln: ln.bottom).text
+    return max(pool, key=lambda ln: ln.bottom).text
 
 
 def unit_near(table: Table, candidates: Sequence[TextLine]) -> str | None:

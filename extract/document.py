@@ -48,12 +48,13 @@ def _open(path: Path):
     try:
         pdf = pdfplumber.open(path)
         n = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdfError(str(path), f"the PDF is password-protected ({type(exc).__name__})") from None
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise EncryptedPdfError(str(path), f"the PDF is password-protected ({exc})") from None
-        raise CorruptPdfError(str(path), f"cannot parse PDF ({type(exc).__name__}: {exc})") from None
+        # pdfplumber wraps pdfminer's errors: the real one is the first argument
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedPdfError(str(path), "the PDF is encrypted and needs a password") from None
+        detail = str(cause) or type(cause).__name__
+        raise CorruptPdfError(str(path), f"cannot parse the PDF ({detail})") from None
     if n == 0:
         pdf.close()
         raise CorruptPdfError(str(path), "the PDF has no pages (truncated or damaged)")

@@ -28,7 +28,6 @@ class ExtractSettings:
     # --- captions and headings ---
     caption_window: float = 90.0  # title / unit lines sit at most this many points above a table
     heading_max_chars: int = 40  # a longer line is prose, not a heading or caption
-    title_size_slack: float = 2.5  # caption candidates within this many points of the biggest font compete on nearness
 
     # --- stitching across pages ---
     stitch_x_tolerance: float = 4.0  # column edges of two pieces within this many points are the same column
