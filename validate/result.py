@@ -14,6 +14,17 @@ class CheckResult:
     message: str = ""
     page: int | None = None
     table_id: str | None = None
+    accepted: bool = False  # a reviewer confirmed the failure is the publisher's, not ours
+
+    @property
+    def blocking(self) -> bool:
+        """True when this result keeps the report out of the landed datasets."""
+        return self.severity == "error" and not self.passed and not self.accepted
 
     def as_row(self, report_id: str) -> dict:
-        return {"report_id": report_id, "accepted": False, **asdict(self)}
+        return {"report_id": report_id, **asdict(self)}
+
+
+def blocking(results: list[CheckResult]) -> list[CheckResult]:
+    """The failed, unaccepted error checks: a report with any of these goes to quarantine."""
+    return [r for r in results if r.blocking]

@@ -1,0 +1,31 @@
+"""Rules, not PDFs: GX suites over the rows (one per table kind) and document checks in plain Python.
+
+`validate_report(rows, doc)` returns every CheckResult of one report; an `error` that failed and was
+not accepted keeps the report out of the landed datasets.
+"""
+from __future__ import annotations
+
+from validate.acceptance import apply_acceptances, load_acceptances, record_acceptance
+from validate.result import CheckResult, blocking
+from validate.settings import DEFAULT, ValidateSettings
+
+__all__ = ["CheckResult", "DEFAULT", "ValidateSettings", "apply_acceptances", "blocking",
+           "load_acceptances", "record_acceptance", "validate_report"]
+
+
+def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
+    """All checks of one report: table arithmetic (GX), prose against tables, document consistency."""
+    from validate import budget_execution, document, final_accounts, gx_suites, indicators, project, prose_checks
+
+    lines = rows.budget_lines
+    comparisons = []
+    comparisons += budget_execution.comparisons(lines, settings)
+    comparisons += project.comparisons(lines, rows.indicators, settings)
+    comparisons += final_accounts.comparisons(lines, settings)
+    figures = prose_checks.figures_of(doc)
+    comparisons += prose_checks.comparisons(figures, lines, settings)
+    results = gx_suites.run(comparisons, use_gx=settings.use_gx)
+    results += prose_checks.word_checks(figures, settings)
+    results += indicators.checks(rows.indicators, settings)
+    results += document.checks(rows, doc, settings)
+    return results

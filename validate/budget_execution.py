@@ -1,0 +1,107 @@
+"""Checks of budget execution tables (全年预算数 / 全年执行数 / 执行率 by 资金来源 and 资金结构)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from validate.comparisons import Comparison, at_least, equal, fmt_amount, fmt_number, half_unit
+from validate.settings import ValidateSettings
+
+SUITE = "budget_execution"
+SOURCE, STRUCTURE = "资金来源", "资金结构"
+AMOUNT_MEASURES = ("全年预算数", "全年执行数", "年初预算数")
+_TOTAL_WORDS = ("合计", "总计", "小计", "年度资金总额", "总额")
+
+
+def execution_tables(lines: pd.DataFrame) -> list[pd.DataFrame]:
+    """The budget execution tables of a report: tables with 资金来源/资金结构 lines or an 执行率 measure,
+    not belonging to a project (project tables have their own checks)."""
+    if lines.empty:
+        return []
+    out = []
+    for _, t in lines.groupby("table_id", sort=False, dropna=False):
+        if t["project"].notna().any():
+            continue
+        has_groups = t["line_group"].isin([SOURCE, STRUCTURE]).any()
+        has_rate = (t["measure"] == "执行率").any() and (t["measure"] == "全年执行数").any()
+        if has_groups or has_rate:
+            out.append(t)
+    return out
+
+
+def _value(t: pd.DataFrame, mask) -> tuple[Decimal | None, pd.Series | None]:
+    rows = t[mask & t["value"].notna()]
+    if rows.empty:
+        return None, None
+    return Decimal(rows["value"].iloc[0]), rows.iloc[0]
+
+
+def _title(t: pd.DataFrame) -> str:
+    title = t["table_title"].dropna()
+    return str(title.iloc[0]) if not title.empty else "budget table"
+
+
+def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+    out: list[Comparison] = []
+    sev = settings.table_severity
+    for t in execution_tables(lines):
+        title, table_id = _title(t), t["table_id"].iloc[0]
+        amounts = t[t["unit"] == "元"]
+        # 1. No negative amounts.
+        for _, r in amounts[amounts["value"].notna()].iterrows():
+            out.append(at_least("budget.non_negative", sev, SUITE, f"{title} / {r['line_label']} / {r['measure']}",
+                                "the amount is not negative", Decimal(r["value"]), 0,
+                                fmt_amount(r["value"]), "≥ 0.00 元", r["page"], table_id))
+        for measure in AMOUNT_MEASURES:
+            m = amounts[amounts["measure"] == measure]
+            if m.empty:
+                continue
+            src = m[(m["line_group"] == SOURCE) & m["value"].notna()]
+            struct = m[(m["line_group"] == STRUCTURE) & m["value"].notna()]
+            # 2. 资金来源 and 资金结构 describe the same money.
+            if not src.empty and not struct.empty:
+                s_src, s_struct = sum(map(Decimal, src["value"])), sum(map(Decimal, struct["value"]))
+                tol = sum(half_unit(r["raw"], r["value"], Decimal("0.005")) for _, r in pd.concat([src, struct]).iterrows())
+                out.append(equal("budget.sources_equal_structure", sev, SUITE, f"{title} / {measure}",
+                                 f"Σ {SOURCE} = Σ {STRUCTURE}", s_src, s_struct, tol,
+                                 f"{SOURCE} {' + '.join(fmt_number(v) for v in src['value'])} = {fmt_amount(s_src)}",
+                                 f"{STRUCTURE} {' + '.join(fmt_number(v) for v in struct['value'])} = {fmt_amount(s_struct)}",
+                                 src["page"].iloc[0], table_id))
+            # 3. 基本支出 + 项目支出 = the total line, where the table prints one.
+            total_mask = m["line_label"].fillna("").str.contains("|".join(_TOTAL_WORDS)) | \
+                m["line_item"].fillna("").isin(_TOTAL_WORDS)
+            total, total_row = _value(m, total_mask)
+            if total is not None and not struct.empty:
+                parts = struct[~struct.index.isin(m[total_mask].index)]
+                if not parts.empty:
+                    s = sum(map(Decimal, parts["value"]))
+                    tol = sum(half_unit(r["raw"], r["value"], Decimal("0.005")) for _, r in parts.iterrows()) + \
+                        half_unit(total_row["raw"], total, Decimal("0.005"))
+                    out.append(equal("budget.structure_sums_to_total", sev, SUITE,
+                                     f"{title} / {total_row['line_label']} / {measure}",
+                                     f"{' + '.join(parts['line_item'].fillna(parts['line_label']))} = total",
+                                     total, s, tol, fmt_amount(total),
+                                     f"{' + '.join(fmt_number(v) for v in parts['value'])} = {fmt_amount(s)}",
+                                     total_row["page"], table_id))
+        out.extend(rate_comparisons(t, title, "budget.execution_rate", SUITE, settings))
+    return out
+
+
+def rate_comparisons(t: pd.DataFrame, title: str, check: str, suite: str,
+                     settings: ValidateSettings) -> list[Comparison]:
+    """执行率 = 全年执行数 / 全年预算数 × 100 on every line printing all three (0/0 printed 0 is fine)."""
+    out = []
+    for label, line in t.groupby("line_label", sort=False, dropna=True):
+        rate, rate_row = _value(line, line["measure"] == "执行率")
+        budget, _ = _value(line, line["measure"] == "全年预算数")
+        spent, _ = _value(line, line["measure"] == "全年执行数")
+        if rate is None or budget is None or spent is None:
+            continue
+        computed = Decimal(0) if budget == 0 else spent / budget * 100
+        out.append(equal(check, settings.table_severity, suite, f"{title} / {label}",
+                         "执行率 = 全年执行数 / 全年预算数 × 100", rate, computed,
+                         settings.rate_tolerance_points, fmt_number(rate, 2, "%"),
+                         f"{fmt_number(spent)} / {fmt_number(budget)} = {fmt_number(computed, 4, '%')}",
+                         rate_row["page"], rate_row["table_id"]))
+    return out

@@ -1,0 +1,115 @@
+"""Document-level checks in plain Python: report year, placeholders, contents page, blank totals."""
+from __future__ import annotations
+
+import regex
+
+from validate.final_accounts import final_accounts_lines, table_kind
+from validate.result import CheckResult
+from validate.settings import ValidateSettings
+
+_CN_NUM = "〇零一二三四五六七八九"
+# A heading naming the report's own year, or a period-end date: these must be the report year.
+_YEAR_IN_HEADING = regex.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算|绩效|整体)")
+_PERIOD_END = regex.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_CONTENTS_ITEM = regex.compile(r"^[一二三四五六七八九十]+、(.+?表)$")
+
+
+def _text_lines(doc):
+    return [l for l in (getattr(doc, "lines", None) or [])]
+
+
+def year_checks(doc, year: int | None, settings: ValidateSettings) -> list[CheckResult]:
+    if not year or not settings.check_years:
+        return []
+    out = []
+    seen = set()
+    for line in _text_lines(doc):
+        text = "".join(line.text.split())
+        for pattern, what in ((_YEAR_IN_HEADING, "heading"), (_PERIOD_END, "period end")):
+            for m in pattern.finditer(text):
+                y = int(m.group(1))
+                if what == "heading" and ("与" in text[:m.start()][-6:] or "比" in text[:m.start()][-3:]):
+                    continue  # 与2023年度相比: a comparison, not a heading
+                if y == year or (line.page, m.group()) in seen:
+                    continue
+                seen.add((line.page, m.group()))
+                if what == "heading" and y == year + 1 and "预算" in m.group():
+                    continue  # a final-accounts report may announce next year's budget
+                out.append(CheckResult("document.year", settings.document_severity, False,
+                                       observed=m.group(), expected=f"{year}",
+                                       message=f"The {what} 「{m.group()}」 names {y} in a {year} report.",
+                                       page=line.page))
+    return out
+
+
+def placeholder_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
+    pattern = regex.compile(settings.placeholder_pattern)
+    out, pages = [], {}
+    for line in _text_lines(doc):
+        m = pattern.search(line.text)
+        if m:
+            pages.setdefault(line.page, (m.group(), line.text.strip()))
+    for table in getattr(doc, "tables", None) or []:
+        for c in table.cells:
+            m = pattern.search(c.text or "")
+            if m:
+                pages.setdefault(c.page, (m.group(), c.text.strip()))
+    for page, (hit, text) in sorted(pages.items()):
+        out.append(CheckResult("document.placeholder", settings.placeholder_severity, False, observed=text[:60],
+                               expected="no template placeholder",
+                               message=f"Placeholder text 「{hit}」 left in the report: 「{text[:40]}」.", page=page))
+    return out
+
+
+def contents_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
+    """Every table the contents page lists is present among the extracted tables."""
+    lines = [l for l in _text_lines(doc) if l.page <= 3]
+    if not any("目录" in "".join(l.text.split()) for l in lines):
+        return []
+    titles = {regex.sub(r"[\s“”\"]", "", t.title or "") for t in getattr(doc, "tables", None) or []}
+    kinds = {table_kind(t) for t in titles} - {None}
+    body = "".join("".join(l.text.split()) for l in _text_lines(doc) if l.page > 3)
+    out = []
+    for l in lines:
+        m = _CONTENTS_ITEM.match(regex.sub(r"[\s“”\"]", "", l.text))
+        if not m:
+            continue
+        listed = m.group(1)
+        present = listed in titles or any(listed in t or t in listed for t in titles if t) or \
+            (table_kind(listed) in kinds and table_kind(listed) not in ("fund",)) or listed in body
+        out.append(CheckResult("document.contents_tables_present", settings.document_severity, present,
+                               observed="present" if present else "missing", expected=listed,
+                               message=(f"The contents lists {listed} and the report has it." if present else
+                                        f"The contents lists {listed} but no such table was found."),
+                               page=l.page))
+    return out
+
+
+def blank_total_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
+    """A 合计 that is blank or zero while the rows it covers are not."""
+    fa = final_accounts_lines(rows.budget_lines)
+    out = []
+    if fa.empty:
+        return out
+    for (table_id, measure), t in fa.groupby(["table_id", "measure"], sort=False):
+        total = t[(t["label"] == "合计") & (t["code_n"] == "")]
+        classes = t[t["code_n"].str.fullmatch(r"\d{3}") & t["amount"].notna()]
+        if total.empty or classes.empty:
+            continue
+        v = total["amount"].iloc[0]
+        if (v is None or v == 0) and any(a != 0 for a in classes["amount"]):
+            out.append(CheckResult("document.blank_total", settings.table_severity, False,
+                                   observed="blank" if v is None else "0", expected="the sum of its rows",
+                                   message=f"{t['table_title'].iloc[0]}: 合计 / {measure} is blank or zero while "
+                                           f"its rows are not.", page=int(total["page"].iloc[0]), table_id=table_id))
+    return out
+
+
+def checks(rows, doc, settings: ValidateSettings) -> list[CheckResult]:
+    year = rows.report.get("fiscal_year") if isinstance(rows.report, dict) else None
+    try:
+        year = int(year) if year is not None and year == year else None
+    except (TypeError, ValueError):
+        year = None
+    return year_checks(doc, year, settings) + placeholder_checks(doc, settings) + \
+        contents_checks(doc, settings) + blank_total_checks(rows, settings)
