@@ -153,7 +153,7 @@ def _read_page(page, number: int, settings: ExtractSettings):
     chars = page.chars
     with_chars = page_lines(chars, number, settings)
     tables = find_ruled_tables(page, chars, number, settings)
-    free = [(ln, cs) for ln, cs in with_chars if not any(inside(ln, t) for t in tables)]
+    free = [ch for ln, cs in with_chars if not any(inside(ln, t) for t in tables) for ch in cs]
     tables += find_unruled_tables(free, number, settings)
     tables.sort(key=lambda t: box(t)[1])
     lines = [

@@ -1,0 +1,54 @@
+"""Cell text repair and settings validation (plain data, no PDF needed)."""
+import pytest
+
+from extract.cell_text import cell_text, group_lines, join_lines, repair
+from extract.settings import ExtractSettings
+
+
+def glyphs(text, x0, top, size=12.0, step=None, gap=0.0):
+    step = step or size
+    out = []
+    for i, ch in enumerate(text):
+        x = x0 + i * (step + gap)
+        out.append({"text": ch, "x0": x, "x1": x + step, "top": top, "bottom": top + size, "size": size})
+    return out
+
+
+def test_spaces_between_cjk_removed_latin_and_numbers_kept():
+    assert repair("敬 老 院") == "敬老院"
+    assert repair("（ 一 ） 履职 完成 情况") == "（一）履职完成情况"
+    assert repair("上海市 XX 局 2024 年度") == "上海市 XX 局 2024 年度"
+    assert repair("15 万人次  ≥ 80 %") == "15 万人次 ≥ 80 %"
+    assert repair("Noto  Serif\nCJK") == "Noto Serif CJK"
+
+
+def test_line_breaks_inside_cell_joined():
+    assert join_lines(["改善补助对象生活水", "平"]) == "改善补助对象生活水平"
+    assert join_lines(["对附属单位", "补", "助支出"]) == "对附属单位补助支出"
+    assert join_lines(["annual", "target"]) == "annual target"
+    assert join_lines(["", "合计", ""]) == "合计"
+
+
+def test_letter_spaced_glyphs_and_lower_digits_make_one_line():
+    # 敬 老 院 printed with 8 pt gaps; digits 4.8 pt lower, as Times New Roman sits beside FangSong
+    chars = glyphs("敬老院", 100, 100, gap=8) + glyphs("2024", 160, 104.8, size=12, step=6)
+    assert len(group_lines(chars)) == 1
+    assert cell_text(chars, space_gap=3.0) == "敬老院 2024"
+
+
+def test_two_lines_in_a_cell():
+    chars = glyphs("本年支出合", 10, 100) + glyphs("计", 10, 114)
+    assert [len(line) for line in group_lines(chars)] == [5, 1]
+    assert cell_text(chars, space_gap=3.0) == "本年支出合计"
+
+
+@pytest.mark.parametrize("field,value", [("snap_tolerance", -1), ("caption_window", "90"), ("unruled_min_cols", 1), ("page_margin_ratio", 0.6)])
+def test_settings_validate_themselves(field, value):
+    with pytest.raises((TypeError, ValueError), match=field):
+        ExtractSettings(**{field: value})
+
+
+def test_settings_are_frozen():
+    s = ExtractSettings()
+    with pytest.raises(AttributeError):
+        s.snap_tolerance = 1.0  # type: ignore[misc]
