@@ -1,12 +1,316 @@
-"""部门决算 / 部门预算 tables → budget lines. (Being built: recognises none yet.)"""
+"""部门决算 / 部门预算 tables (收入支出决算总表, 支出决算表, 收支预算总表, 三公经费 …) → budget lines.
+
+The steps, each a function over plain data:
+  header_end/column_paths (normalize.table_headers) → column_roles → blocks (side-by-side split)
+  → block_columns (measure names, code parts) → rows → one line per number.
+
+Side-by-side tables (收入 left, 支出 right in one grid) become one block per side; each block's
+lines carry `table_title` = '<title>（<side>）', e.g. 收入支出决算总表（收入）, and `line_group` =
+the side (收入 / 支出). A side named by two header levels is joined with '·' (收支预算总表（支出·功能分类）).
+Blocks that repeat the same header (the two halves of 基本支出决算表) keep the plain title.
+"""
 from __future__ import annotations
 
-from extract.model import Table
+from dataclasses import dataclass, field
+
+import regex
+
+from extract.model import Cell, Table
+from normalize.amounts import declared_unit, parse_number, to_yuan
+from normalize.headers import is_indicator_header
+from normalize.table_headers import (
+    DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
+    header_end, measure_names, specific_name, squash,
+)
+
+_TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
+# Header cells typical of 决算/预算 tables (whole cell, spaces removed).
+_HEADER_WORDS = regex.compile(
+    r"^(?:(?:支出)?功能分类(?:科目编码)?|(?:功能|经济)?(?:分类)?科目编码|功能科目编码|经济分类|"
+    r"(?:功能)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
+    r"年[初末](?:财政拨款)?结转和结余|支出用途|上缴上级支出|对附属单位补助支出)$")
+# Self-evaluation budget tables are handled before this module is asked; never claim them.
+_SELF_EVALUATION = regex.compile(r"^(?:全年预算数|全年执行数|执行率|年初预算数|调整后预算数?|分值|得分)$")
+_CODE_HEADER = regex.compile(r"编码|代码|^[类款项]$")
+_CODE_PARTS = ("类", "款", "项")
+_LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
+_CODE = regex.compile(r"^\d{3,}$")
+_CODE_PART = regex.compile(r"^\d{2,3}$")
+_CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+_TOTAL = regex.compile(r"(?:合计|总计|小计)$")
+_ITEM_PREFIX = regex.compile(
+    r"^(?:其中[:：]\s*)?(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])?\s*")
+_CJK_GAP = regex.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
+
+
+def clean_label(text: str | None) -> str:
+    """Cell text as one line, spaces around CJK (layout artefacts) removed."""
+    return " ".join(_CJK_GAP.sub("", (text or "").strip()).split())
+
+
+def _header_texts(table: Table, rows: int = 5) -> list[str]:
+    return [squash(t) for row in table.text_grid()[:rows] for t in row if t]
 
 
 def is_final_accounts_table(table: Table) -> bool:
-    return False
+    """A 部门决算/部门预算 table: known title, or at least two typical header cells."""
+    texts = _header_texts(table)
+    if any(_SELF_EVALUATION.match(t) for t in texts):
+        return False
+    grid = table.text_grid()
+    if any(is_indicator_header(row) for row in grid[:3]):
+        return False
+    if table.title and _TITLE.search(squash(table.title)):
+        return True
+    return len({t for t in texts if _HEADER_WORDS.match(t)}) >= 2
 
 
-def budget_lines(table: Table, context: dict) -> list[dict]:
-    return []
+# ---- columns -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    role: str  # code | label | measure
+    path: tuple[str, ...]
+
+
+@dataclass
+class Block:
+    """One logical table inside the grid: its own label/code columns and measures."""
+
+    columns: list[Column]
+    name: tuple[str, ...] = ()  # header prefix shared by its columns, e.g. ('收入',)
+    measures: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # col → (label, measure)
+    codes: list[tuple[int, str]] = field(default_factory=list)  # (col, 类/款/项 or 编码)
+
+    @property
+    def label_cols(self) -> list[int]:
+        return [c.index for c in self.columns if c.role == "label"]
+
+
+def _data_kind_counts(grid: list[list[Cell | None]], start: int, col: int) -> tuple[int, int]:
+    numbers = texts = 0
+    for r in range(start, len(grid)):
+        cell = grid[r][col]
+        if cell is None or cell.row != r or not squash(cell.text):
+            continue
+        if parse_number(cell.text) is not None:
+            numbers += 1
+        else:
+            texts += 1
+    return numbers, texts
+
+
+def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: int) -> list[Column]:
+    """code (科目编码, 类/款/项), label (项目, 科目名称 …, or text below) or measure (numbers)."""
+    out = []
+    for col, path in enumerate(paths):
+        last = path[-1] if path else ""
+        if any(_CODE_HEADER.search(t) for t in path) and not MEASURE_WORDS.match(last):
+            role = "code"
+        elif MEASURE_WORDS.match(last):
+            role = "measure"
+        else:
+            numbers, texts = _data_kind_counts(grid, start, col)
+            named = any(_LABEL_HEADER.search(t) for t in path)  # 项目 / 科目名称 above it
+            role = "label" if texts > numbers or (named and texts >= numbers) else "measure"
+        out.append(Column(col, role, tuple(path)))
+    return out
+
+
+def split_blocks(columns: list[Column]) -> list[Block]:
+    """A new block starts at each code/label column that follows a measure column."""
+    blocks: list[Block] = []
+    current: list[Column] = []
+    for col in columns:
+        if current and col.role != "measure" and current[-1].role == "measure":
+            blocks.append(Block(current))
+            current = []
+        current.append(col)
+    if current:
+        blocks.append(Block(current))
+    return blocks
+
+
+def _name_blocks(blocks: list[Block]) -> None:
+    """Side names ('收入', '支出') when the blocks' shared header prefixes tell them apart."""
+    prefixes = [tuple(common_prefix([list(c.path) for c in b.columns])) for b in blocks]
+    if len(blocks) > 1 and all(prefixes) and len(set(prefixes)) == len(prefixes):
+        for block, prefix in zip(blocks, prefixes):
+            block.name = prefix
+
+
+def _code_columns(block: Block, boundary: list[str]) -> list[tuple[int, str]]:
+    cols = [c for c in block.columns if c.role == "code"]
+    if len(cols) == 1:
+        return [(cols[0].index, "编码")]
+    out = []
+    for i, col in enumerate(cols[:3]):
+        named = [t for t in (*col.path, boundary[col.index]) if t in _CODE_PARTS]
+        out.append((col.index, named[-1] if named else _CODE_PARTS[i]))
+    return out
+
+
+def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
+    """col → (label, measure). Label-less blocks (三公 tables, 支出预算总表) take the category
+    from the header as the line label and the amount kind (预算数/决算数, else 金额) as measure."""
+    cols = [c for c in block.columns if c.role == "measure"]
+    paths = [list(c.path[len(block.name):]) or list(c.path) for c in cols]
+    if block.label_cols or any(c.role == "code" for c in block.columns):
+        return {c.index: (None, name or "金额") for c, name in zip(cols, measure_names(paths))}
+    out = {}
+    for col, path in zip(cols, paths):
+        if path and MEASURE_WORDS.match(path[-1]):
+            out[col.index] = (specific_name(path[:-1]), path[-1])
+        else:
+            out[col.index] = (specific_name(path), "金额")
+    return out
+
+
+def table_blocks(table: Table, settings: HeaderSettings = HEADER_DEFAULT) -> tuple[int, list[Block]]:
+    """First data row and the logical tables of the grid."""
+    grid = table.grid()
+    text_grid = table.text_grid()
+    start = header_end(text_grid, settings)
+    paths = column_paths(text_grid, start)
+    blocks = split_blocks(column_roles(grid, paths, start))
+    _name_blocks(blocks)
+    boundary = [squash(t) for t in text_grid[start]] if start < len(text_grid) else [""] * len(paths)
+    for block in blocks:
+        block.codes = _code_columns(block, boundary)
+        block.measures = _measures(block)
+    return start, blocks
+
+
+# ---- rows ----------------------------------------------------------------------------------
+
+def build_code(parts: dict[str, str], last: dict[str, str]) -> str | None:
+    """类/款/项 pieces → '2010601'; a blank 类 (or 款) above a printed 款 (or 项) is carried down."""
+    if "编码" in parts:
+        code = squash(parts["编码"])
+        return code if _CODE.match(code) else None
+    digits = {k: squash(v) for k, v in parts.items() if _CODE_PART.match(squash(v))}
+    if not digits:
+        return None
+    keys = [k for k in _CODE_PARTS if k in parts]
+    deepest = max(keys.index(k) for k in digits)
+    pieces = []
+    for k in keys[:deepest + 1]:
+        piece = digits.get(k) or last.get(k)
+        if not piece:
+            return None
+        pieces.append(piece)
+    last.clear()
+    last.update(zip(keys, pieces))
+    return "".join(pieces)
+
+
+def strip_item(label: str) -> str:
+    """'一、一般公共预算财政拨款收入' → '一般公共预算财政拨款收入'."""
+    return _ITEM_PREFIX.sub("", label) or label
+
+
+def _line(context: dict, r: int, cell: Cell, label, group, item, code, measure, value, unit):
+    return {**context, "row": r, "line_label": label or None, "line_group": group or None,
+            "line_item": item or None, "code": code, "measure": measure, "value": value,
+            "unit": unit, "raw": cell.text, "page": cell.page, "x0": cell.x0, "top": cell.top,
+            "x1": cell.x1, "bottom": cell.bottom}
+
+
+def _value(cell: Cell, measure: str, money_unit: str | None):
+    amount = parse_number(cell.text)
+    if amount is None:
+        return None, None
+    if measure.endswith("率") or cell.text.strip().endswith("%"):
+        return amount, "%"
+    return to_yuan(amount, money_unit), "元"
+
+
+def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_unit: str | None,
+                context: dict) -> list[dict]:
+    """One line per number in the block's measure columns, rows from `start` down."""
+    out: list[dict] = []
+    side = block.name[0] if block.name else None
+    last_parts: dict[str, str] = {}
+    class_label = carried_group = None
+    label_cols = block.label_cols
+    for r in range(start, len(grid)):
+        row = grid[r]
+        seen: set[int] = set()
+        texts, own = [], []
+        for c in label_cols:
+            cell = row[c]
+            if cell is None or id(cell) in seen or not clean_label(cell.text):
+                continue
+            seen.add(id(cell))
+            texts.append((c, clean_label(cell.text)))
+            if cell.row == r:
+                own.append((c, clean_label(cell.text)))
+        if texts and texts[0][0] == label_cols[0]:
+            carried_group = texts[0][1]
+        code = build_code({part: (row[c].text if row[c] else "") for c, part in block.codes},
+                          last_parts) if block.codes else None
+        for c, _ in block.codes:
+            if row[c] is not None:
+                seen.add(id(row[c]))
+        label = "：".join(dict.fromkeys(t for _, t in (own or texts)))
+        if code is None and len(own) == 1 and _CODE_IN_LABEL.match(label):
+            code, label = _CODE_IN_LABEL.match(label).groups()
+        if label and _TOTAL.search(label):
+            code = None
+        if code and len(code) == 3:
+            class_label = label
+        if side:
+            group = side
+        elif len(label_cols) > 1:
+            group = strip_item(carried_group) if carried_group else None
+        elif block.codes:
+            group = class_label if code else None
+        else:
+            group = None
+        rest = [t for c, t in own if c != label_cols[0]] if len(label_cols) > 1 else []
+        item = strip_item(rest[0] if rest else label) if label else None
+        for col, (header_label, measure) in block.measures.items():
+            cell = row[col]
+            if cell is None or cell.row != r or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            value, unit = _value(cell, measure, money_unit)
+            if value is None:
+                continue
+            if header_label is not None:  # label-less block: the header names the line
+                out.append(_line(context, r, cell, header_label, side, header_label, None,
+                                 measure, value, unit))
+            else:
+                out.append(_line(context, r, cell, label, group, item, code, measure, value,
+                                 unit))
+    return out
+
+
+def money_unit(table: Table) -> str | None:
+    """The table's declared unit: the 单位：万元 line, else the title or a header cell."""
+    if table.unit:
+        return declared_unit(f"单位：{table.unit}") or table.unit
+    for text in [table.title or "", *_header_texts(table)]:
+        unit = declared_unit(text)
+        if unit:
+            return unit
+    return None
+
+
+def budget_lines(table: Table, context: dict,
+                 settings: HeaderSettings = HEADER_DEFAULT) -> list[dict]:
+    """Every number of a 决算/预算 table as a budget line (money in Decimal yuan, rates in %)."""
+    grid = table.grid()
+    if not grid:
+        return []
+    start, blocks = table_blocks(table, settings)
+    title = context.get("table_title") or table.title
+    unit = money_unit(table)
+    out: list[dict] = []
+    for block in blocks:
+        ctx = {**context, "table_title": title}
+        if block.name and title:
+            ctx["table_title"] = f"{title}（{'·'.join(block.name)}）"
+        out += block_lines(grid, start, block, unit, ctx)
+    return out
