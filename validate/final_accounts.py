@@ -180,7 +180,7 @@ def total_rows(fa: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]
                     out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
                                         f"{label} = Σ {'/'.join(parts['code_n'])}", row, parts))
         if t["kind"].iloc[0] in ("summary", "appropriation_summary"):
-            numbered = t[t["line_label"].fillna("").str.match(_NUMBERING)]
+            numbered = t[t["line_label"].fillna("").str.match(_NUMBERING.pattern)]
             for label, side in (("本年支出合计", "支出"), ("本年收入合计", "收入")):
                 row = _total_row(t, label)
                 if row is None:
@@ -246,7 +246,7 @@ def cross_tables(fa: pd.DataFrame, settings: ValidateSettings) -> list[Compariso
     for summary_kind, detail_kind, measures in (("summary", "expenditure", _SPENT),
                                                 ("appropriation_summary", "gpb_expenditure",
                                                  ("一般公共预算财政拨款", "一般公共预算", "合计"))):
-        s = fa[(fa["kind"] == summary_kind) & fa["line_label"].fillna("").str.match(_NUMBERING)
+        s = fa[(fa["kind"] == summary_kind) & fa["line_label"].fillna("").str.match(_NUMBERING.pattern)
                & fa["label"].str.endswith("支出") & fa["amount"].notna()]
         detail = fa[(fa["kind"] == detail_kind) & fa["code_n"].str.fullmatch(r"\d{3}")]
         for label in dict.fromkeys(s["label"]):
