@@ -1,6 +1,12 @@
-"""What the text around a table says about it: title (caption above), unit (单位：万元), section heading."""
+"""What the text around a table says about it: title (caption above), unit (单位：万元), section heading.
+
+Headings are numbered lines (第二部分 / 一、 / （一） / 1. / (1)), joined with their wrapped second
+line, or a short stand-alone line just above a table (工作任务). The title is a line centred over
+the table just above it; the unit comes from a 单位：万元 line above it or in its first rows.
+"""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import regex
@@ -9,13 +15,16 @@ from extract.model import Table, TextLine
 from extract.settings import ExtractSettings
 
 UNIT = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
-# Numbered headings of Chinese documents: 第二部分 / 一、 / （一） / 1. / (1)
+# `\d.` is a heading number unless a short number follows (2.5万元); `2.2024年…` is a heading
 HEADING = regex.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇]+部分|[一二三四五六七八九十]+[、.．]"
-    r"|[（(][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）])"
+    r"|[（(][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.．、](?!\d{1,3}(?!\d))|[（(]\d{1,2}[)）])"
 )
-_NOT_TITLE = regex.compile(r"^\s*(?:注|说明|备注|部门|单位|编制单位)\s*[:：]")
+_NOTE = regex.compile(r"^\s*(?:注|说明|备注|部门|单位|编制单位)\s*[:：]")
+_WRAPPED = regex.compile(r"^[（(].*[)）]$")  # （2024年度）: a subtitle, not the caption
 _SENTENCE_END = ("。", "；", "，", ";", ",", "：", ":")
+_PROSE = ("。", "，", "；")
+_STANDALONE_MAX = 20  # an unnumbered heading (工作任务) is short
 
 
 def unit_of(text: str) -> str | None:
@@ -23,47 +32,91 @@ def unit_of(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def is_heading(line: TextLine, settings: ExtractSettings) -> bool:
-    text = line.text.strip()
+def _box(table: Table, page: int) -> tuple[float, float, float, float]:
+    cells = [c for c in table.cells if c.page == page] or table.cells
+    return min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells)
+
+
+def headings(lines: Sequence[TextLine], settings: ExtractSettings) -> list[TextLine]:
+    """Numbered heading lines of a page (outside tables), each joined with its wrapped second line."""
+    text_lines = [ln for ln in lines if not ln.in_table]
+    right = max((ln.x1 for ln in text_lines), default=0.0)
+    out = []
+    for i, ln in enumerate(text_lines):
+        text = ln.text.strip()
+        if len(text) > settings.heading_max_chars or text.endswith(_SENTENCE_END) or not HEADING.match(text):
+            continue
+        nxt = text_lines[i + 1] if i + 1 < len(text_lines) else None
+        if (
+            nxt is not None
+            and ln.x1 >= right - 2 * ln.size  # the heading ran to the right margin: it wraps
+            and nxt.top - ln.bottom < ln.size
+            and not HEADING.match(nxt.text)
+            and len(nxt.text) < len(text)
+        ):
+            ln = dataclasses.replace(ln, text=text + nxt.text.strip(), x1=max(ln.x1, nxt.x1), bottom=nxt.bottom)
+        out.append(ln)
+    return out
+
+
+def _is_caption_like(ln: TextLine, settings: ExtractSettings) -> bool:
+    text = ln.text.strip()
     return (
-        not line.in_table
+        unit_of(text) is None
+        and not _NOTE.match(text)
+        and not HEADING.match(text)
         and len(text) <= settings.heading_max_chars
         and not text.endswith(_SENTENCE_END)
-        and HEADING.match(text) is not None
+        and not any(p in text for p in _PROSE)
+        and any(ch.isalpha() for ch in text)
     )
 
 
-def lines_above(
-    table_top: float, lines: Sequence[TextLine], floor: float, settings: ExtractSettings
-) -> list[TextLine]:
-    """Non-table lines between `floor` (bottom of the table above, or page top) and the table."""
-    return [
-        ln for ln in lines
-        if not ln.in_table and ln.bottom <= table_top + 1 and ln.top >= max(floor, table_top - settings.caption_window)
-    ]
+def _centred(ln: TextLine, x0: float, x1: float) -> bool:
+    width = x1 - x0
+    return abs((ln.x0 + ln.x1) / 2 - (x0 + x1) / 2) <= 0.15 * width and ln.x1 - ln.x0 <= 0.8 * width
 
 
-def title_of(candidates: Sequence[TextLine], settings: ExtractSettings) -> str | None:
-    """The caption: the nearest line above the table that is not a unit, note, heading or prose line.
+def describe(
+    tables: Sequence[Table], lines: Sequence[TextLine], section: str | None, settings: ExtractSettings
+) -> tuple[list[Table], str | None]:
+    """Title, unit and section of each table of one page (top to bottom); also the section in
+    force after the page, carried to the next page."""
+    heads = headings(lines, settings)
+    text_lines = [ln for ln in lines if not ln.in_table]
+    out = []
+    floor = 0.0
+    for t in tables:
+        x0, top, x1, bottom = _box(t, t.page_start)
+        above = [
+            ln for ln in text_lines
+            if ln.bottom <= top + 1 and ln.top >= max(floor, top - settings.caption_window)
+        ]
+        above.sort(key=lambda ln: ln.bottom)
+        current = section
+        for h in heads:
+            if h.bottom <= top + 1:
+                current = h.text
+        candidates = [ln for ln in above if _is_caption_like(ln, settings)]
+        titles = [ln for ln in candidates if _centred(ln, x0, x1) and not _WRAPPED.match(ln.text.strip())]
+        title = titles[-1].text if titles else None
+        if title is None and candidates and candidates[-1] is (above[-1] if above else None):
+            ln = candidates[-1]
+            before = [b for b in text_lines if b.bottom <= ln.top + 1 and b is not ln]
+            prev = max(before, key=lambda b: b.bottom) if before else None
+            in_heading = any(h.top <= ln.top and ln.bottom <= h.bottom for h in heads)  # its wrapped tail
+            if len(ln.text) <= _STANDALONE_MAX and not in_heading and (prev is None or prev.text.endswith(_SENTENCE_END[:2])):
+                current = ln.text.strip()  # a stand-alone label right above the table heads it
+        out.append(dataclasses.replace(t, title=title, unit=_unit_near(t, above), section=current))
+        floor = bottom
+    for h in heads:
+        section = h.text
+    return out, section
 
-    Nearest, not biggest: a part title (上海市XX局2024年度部门决算表) often sits just above the
-    caption in a bigger font."""
-    pool = [
-        ln for ln in candidates
-        if unit_of(ln.text) is None and not _NOT_TITLE.match(ln.text) and not HEADING.match(ln.text)
-        and len(ln.text) <= settings.heading_max_chars
-        and not ln.text.endswith(_SENTENCE_END)
-        and not any(p in ln.text for p in ("。", "，", "；"))  # prose, not a caption
-        and any(ch.isalpha() for ch in ln.text)
-    ]
-    if not pool:
-        return None
-    return max(pool, key=lambda ln: ln.bottom).text
 
-
-def unit_near(table: Table, candidates: Sequence[TextLine]) -> str | None:
-    """Unit from a line just above the table, else from its first two rows (some tables print it inside)."""
-    for ln in sorted(candidates, key=lambda ln: -ln.bottom):
+def _unit_near(table: Table, above: Sequence[TextLine]) -> str | None:
+    """Unit from a line just above the table, else from its first two rows (some print it inside)."""
+    for ln in sorted(above, key=lambda ln: -ln.bottom):
         unit = unit_of(ln.text)
         if unit:
             return unit

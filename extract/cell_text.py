@@ -69,8 +69,12 @@ def split_line(line: Sequence[Char], gap: float) -> list[list[Char]]:
     return parts
 
 
-def line_text(line: Sequence[Char], space_gap: float) -> str:
-    """Glyphs of one line, left to right, with a space where the gap is wider than `space_gap`."""
+def line_text(line: Sequence[Char], space_gap: float, strip: bool = True) -> str:
+    """Glyphs of one line, left to right, with a space where the gap is wider than `space_gap`.
+
+    With `strip=False` a space glyph at either end is kept (as one space): it tells a word
+    wrap (`110 ` / `人`) from a number cut by the cell edge (`2` / `0`).
+    """
     out: list[str] = []
     prev = None
     for ch in line:
@@ -78,23 +82,38 @@ def line_text(line: Sequence[Char], space_gap: float) -> str:
             out.append(" ")
         out.append(ch["text"])
         prev = ch
-    return repair("".join(out))
+    text = "".join(out)
+    if strip:
+        return repair(text)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + repair(text) + trail
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def join_lines(texts: Iterable[str]) -> str:
-    """Lines of one cell → one string: no separator next to CJK (a wrapped word), else a space."""
+    """Lines of one cell → one string.
+
+    A space glyph at the break is kept; two Latin letters meeting get a space (a word wrap in a
+    PDF without space glyphs); anything else joins directly: CJK wraps anywhere, and a number cut
+    by the cell edge (`2` / `0`) is one number.
+    """
     out = ""
     for t in texts:
-        if not t:
+        if not t.strip():
+            out += t
             continue
-        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
+        if out and not out[-1].isspace() and not t[0].isspace() and _ascii_letter(out[-1]) and _ascii_letter(t[0]):
             out += " "
         out += t
     return repair(out)
 
 
 def cell_text(chars: Iterable[Char], space_gap: float) -> str:
-    return join_lines(line_text(line, space_gap) for line in group_lines(chars))
+    return join_lines(line_text(line, space_gap, strip=False) for line in group_lines(chars))
 
 
 def dominant_size(chars: Sequence[Char]) -> float:

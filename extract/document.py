@@ -84,29 +84,6 @@ def _position_flags(
     return pieces
 
 
-def _describe(tables: list[Table], lines: list[TextLine], section: str | None, settings: ExtractSettings):
-    """Title, unit and section of each table of a page; returns the section in force after the page."""
-    headings = [ln for ln in lines if captions.is_heading(ln, settings)]
-    out = []
-    floor = 0.0
-    for t in tables:
-        _, top, _, bottom = box(t)
-        above = captions.lines_above(top, lines, floor, settings)
-        current = section
-        for h in headings:
-            if h.bottom <= top + 1:
-                current = h.text
-        out.append(
-            dataclasses.replace(
-                t, title=captions.title_of(above, settings), unit=captions.unit_near(t, above), section=current
-            )
-        )
-        floor = bottom
-    for h in headings:
-        section = h.text
-    return out, section
-
-
 def read_document(
     path: str | Path, settings: ExtractSettings = DEFAULT, ocr_page: OcrPage | None = None
 ) -> Document:
@@ -132,7 +109,7 @@ def read_document(
                 raise CorruptPdfError(str(path), f"page {number} cannot be read ({type(exc).__name__}: {exc})") from None
             finally:
                 page.close()
-            tables, section = _describe(tables, lines, section, settings)
+            tables, section = captions.describe(tables, lines, section, settings)
             pieces.extend(_position_flags(tables, lines, float(page.height), open_spans, settings))
             doc.lines.extend(lines)
     finally:

@@ -19,6 +19,8 @@ from extract.ruled import snap_positions
 from extract.settings import ExtractSettings
 
 _NUMBER = regex.compile(r"^[-+−]?[\d,，]*\.?\d+%?$")
+_ITEM_START = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+)")
+_COMPLETE = ("。", "；", ";", "）", ")", "！", "？")
 
 
 @dataclass
@@ -67,11 +69,19 @@ def _recolumn(cells: Sequence[Cell], edges: list[float], settings: ExtractSettin
     return out
 
 
-def _repeated_header_rows(table: Table, piece_rows: list[list[str]], piece: Table) -> int:
-    """How many leading rows of the piece repeat the leading rows of the table (a repeated header)."""
-    head = rows_of(table)
+def _repeated_header_rows(table: Table, piece_rows: list[list[str]]) -> int:
+    """How many leading rows of the piece repeat a header row of the table.
+
+    A header row is any row of the table with two or more filled cells and no bare number; it
+    need not be the table's first row (the 一级指标/二级指标 row of a 项目支出绩效自评表 sits below
+    the project's 资金 block and is what the next page repeats).
+    """
+    headers = {
+        tuple(r) for r in rows_of(table)
+        if sum(1 for v in r if v) >= 2 and not any(_NUMBER.match(v.replace(" ", "")) for v in r if v)
+    }
     k = 0
-    while k < len(piece_rows) and k < len(head) and any(piece_rows[k]) and piece_rows[k] == head[k]:
+    while k < len(piece_rows) and tuple(piece_rows[k]) in headers:
         k += 1
     return k
 
@@ -79,19 +89,24 @@ def _repeated_header_rows(table: Table, piece_rows: list[list[str]], piece: Tabl
 def _is_split_row(last: list[str], first: list[str], open_cols: set[int]) -> bool:
     """The piece's first row holds only the overflow of the table's last row.
 
-    Its filled columns are a strict subset of the filled columns of the last row, each of them
-    continues a cell whose text ran to the cell's edge, and none is a complete number (a number
-    is never cut by a page break; a new total row is).
+    Mostly empty, with its filled columns a strict subset of the last row's filled columns, and
+    none of them a complete number (a number is never cut by a page break; a new total row is).
+    Then either the cut cell's text ran to the cell edge (`open_cols`), or the overflow reads as a
+    continuation: it opens with no item marker (十、 / （一） / 1.) and the text above it does not
+    end a sentence.
     """
     filled_last = {i for i, t in enumerate(last) if t}
     filled_first = {i for i, t in enumerate(first) if t}
-    return (
-        bool(filled_first)
+    if not (
+        filled_first
         and filled_first < filled_last
-        and filled_first <= open_cols
-        and len(filled_first) * 2 <= len(first)
+        and len(filled_first) * 2 < len(first)
         and not any(_NUMBER.match(first[i].replace(" ", "")) for i in filled_first)
-    )
+    ):
+        return False
+    if filled_first <= open_cols:
+        return True
+    return not any(_ITEM_START.match(first[i]) or last[i].endswith(_COMPLETE) for i in filled_first)
 
 
 def append_piece(
@@ -105,7 +120,7 @@ def append_piece(
     cells = _recolumn(piece.cells, edges, settings)
     piece = dataclasses.replace(piece, cells=cells)
     piece_rows = rows_of(piece)
-    skip = _repeated_header_rows(table, piece_rows, piece)
+    skip = _repeated_header_rows(table, piece_rows)
     while skip < len(piece_rows) and not any(piece_rows[skip]):  # empty rows left over by the break
         skip += 1
     kept = [c for c in cells if c.row >= skip]
@@ -116,24 +131,53 @@ def append_piece(
     }
 
     out = list(table.cells)
-    offset = table.n_rows - skip
-    own_rows = [r for r in piece_rows[skip:]]
+    grid = table.grid()
     last_row = table.n_rows - 1
+    by_id = {id(c): i for i, c in enumerate(out)}
+    first = skip
+    own_rows = piece_rows[skip:]
     if own_rows and _is_split_row(rows_of(table)[last_row], own_rows[0], open_cols):
-        grid = table.grid()
-        by_id = {id(c): i for i, c in enumerate(out)}
+        rest = []
         for c in kept:
-            if c.row == skip and c.text:
+            if c.row == first and c.text:
                 target = grid[last_row][c.col]
                 if target is not None:
                     i = by_id[id(target)]
                     out[i] = dataclasses.replace(out[i], text=join_lines([out[i].text, c.text]))
-        kept = [c for c in kept if c.row > skip]
-        offset -= 1
+            if c.row > first:
+                rest.append(c)
+            elif c.row_span > 1:  # a merged cell reaching below the re-joined row keeps its lower part
+                rest.append(dataclasses.replace(c, row=c.row + 1, row_span=c.row_span - 1, text=""))
+        kept = rest
+        first += 1
+    kept = [_continue_label(c, grid[last_row], first) for c in kept]
+    offset = table.n_rows - first
     out.extend(dataclasses.replace(c, row=c.row + offset) for c in kept)
     return dataclasses.replace(
         table, cells=out, page_end=max(table.page_end, max(c.page for c in kept) if kept else table.page_end)
     )
+
+
+def _continue_label(cell: Cell, last_row: list[Cell | None], first: int) -> Cell:
+    """An empty merged cell opening the piece continues the merged label above the page break.
+
+    A vertically merged cell cut by a page break prints its text on the first page only; the
+    part on the next page is an empty cell in the same column. It takes the label, so every row
+    it covers carries it. Only merged cells (spanning rows on either side) qualify: an empty code
+    column in a plain row is genuinely empty.
+    """
+    if cell.row != first or cell.text:
+        return cell
+    above = last_row[cell.col] if cell.col < len(last_row) else None
+    if (
+        above is not None
+        and above.text
+        and above.col == cell.col
+        and above.col_span == cell.col_span
+        and (above.row_span > 1 or cell.row_span > 1)
+    ):
+        return dataclasses.replace(cell, text=above.text)
+    return cell
 
 
 def stitch(pieces: Sequence[Piece], settings: ExtractSettings) -> list[Table]:
