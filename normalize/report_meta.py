@@ -1,5 +1,7 @@
-"""Report metadata from the first pages: title, unit name, fiscal year, report kind."""
+"""Report metadata from the cover and headings: title, unit name, fiscal year, report kind."""
 from __future__ import annotations
+
+from collections import Counter
 
 import regex
 
@@ -14,14 +16,22 @@ KINDS = (  # first match wins; the order matters (项目支出绩效自评 befor
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 _BARE_YEAR = regex.compile(r"^\s*((?:19|20)\d{2})\s*$")
 _UNIT_FIELD = regex.compile(r"(?:部门|单位|实施单位|部门名称|单位名称)\s*[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
+# 上海市普陀区财政局 / 上海市 XX 局 (the template's placeholder) before the year and the kind.
 _UNIT_BEFORE_KIND = regex.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(\p{Han}[\p{Han}（）()]{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(\p{Han}[\p{Han}A-Za-z（）()]{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
     r"(?:单位整体支出|部门整体支出|项目支出|年度部门决算|年度部门预算|部门决算|部门预算)")
-_SPACE_BETWEEN_HAN = regex.compile(r"(?<=[\p{Han}\d])\s+(?=[\p{Han}])|(?<=[\p{Han}])\s+(?=\d)")
+# Where the cover ends: the table of contents and the first part heading.
+_COVER_END = regex.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
+# Lines under a table caption that are not part of a title: 部门：… / 单位：万元.
+_FIELD_LINE = regex.compile(r"^(?:部门|单位|编制单位|金额单位)\s*[:：]")
+# A money unit, never a unit name: 单位：万元.
+_MONEY_UNIT = regex.compile(r"^(?:亿元|万元|千元|元)$")
+_SPACE_NEAR_CJK = regex.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
 def _squash(text: str) -> str:
-    return _SPACE_BETWEEN_HAN.sub("", text.strip())
+    """Layout spaces around CJK removed: '上海市 XX 局' → '上海市XX局', '2024 年度' → '2024年度'."""
+    return _SPACE_NEAR_CJK.sub("", text.strip())
 
 
 def cover_lines(doc: Document, pages: int = 2, limit: int = 12) -> list[str]:
@@ -38,35 +48,55 @@ def report_kind(text: str) -> str:
     return "other"
 
 
+def fiscal_year(lines: list[str], doc: Document) -> int | None:
+    """The year on the cover; else the year most often named in headings and table captions
+    (a tables-only 部门预算 prints it only in 2019年政府采购预算表)."""
+    for line in lines:
+        m = _YEAR.search(line) or _BARE_YEAR.match(line)
+        if m:
+            return int(m.group(1))
+    texts = [t.title for t in doc.tables if t.title] + \
+        [line.text for line in doc.lines if not line.in_table]
+    years = Counter(int(m.group(1)) for text in texts for m in _YEAR.finditer(_squash(text)))
+    return years.most_common(1)[0][0] if years else None
+
+
+def unit_name(lines: list[str]) -> str | None:
+    for line in lines:
+        m = _UNIT_FIELD.search(line)
+        if m and not _MONEY_UNIT.match(m.group(1)):
+            return m.group(1)
+    for i in range(min(3, len(lines))):
+        m = _UNIT_BEFORE_KIND.match("".join(lines[i:i + 2]))
+        if m:
+            return m.group(1)
+    return None
+
+
+def title_of(lines: list[str]) -> str | None:
+    """The cover's title lines (at most two) before the table of contents; year-only lines and
+    部门：/单位： fields are not part of it."""
+    out = []
+    for line in lines[:3]:
+        if _COVER_END.match(line):
+            break
+        if _BARE_YEAR.match(line) or _FIELD_LINE.match(line):
+            continue
+        out.append(line)
+    return "".join(out[:2]) or None
+
+
 def report_metadata(doc: Document) -> dict:
     """Best-effort title/unit/year/kind; every field may be None when the cover does not say."""
     lines = cover_lines(doc)
     head = "".join(lines[:4])
     table_text = " ".join(c.text for t in doc.tables[:1] for c in t.cells[:20])
     kind = report_kind(head) if report_kind(head) != "other" else report_kind(head + table_text)
-    year = None
-    for line in lines + [table_text]:
-        m = _YEAR.search(line) or _BARE_YEAR.match(line)
-        if m:
-            year = int(m.group(1))
-            break
-    unit = None
-    for line in lines:
-        m = _UNIT_FIELD.search(line)
-        if m:
-            unit = m.group(1)
-            break
-    if unit is None:
-        for i in range(min(3, len(lines))):
-            m = _UNIT_BEFORE_KIND.match("".join(lines[i:i + 2]))
-            if m:
-                unit = m.group(1)
-                break
+    year = fiscal_year(lines + [table_text], doc)
+    unit = unit_name(lines)
     if unit is None and kind == "project_self_evaluation":
         unit = _project_unit(doc)
-    title_lines = [ln for ln in lines[:3] if not _BARE_YEAR.match(ln)]
-    title = "".join(title_lines[:2]) if title_lines else None
-    return {"title": title, "unit_name": unit, "fiscal_year": year, "report_kind": kind}
+    return {"title": title_of(lines), "unit_name": unit, "fiscal_year": year, "report_kind": kind}
 
 
 def _project_unit(doc: Document) -> str | None:
