@@ -6,25 +6,28 @@ pure steps, each a function below, tried in this order:
 
     _quantity     the whole cell is one quantity: [op] number [unit] [suffix op], or a range
                   (tried on the raw text first: most cells are already clean)
-    _normalise    full-width → ASCII, spaces dropped (one kept between two digits), then:
-    _status       result phrases: 达成指标 → achieved, 部分达成… → partial, 未达成 → not_achieved
+    _normalise    full-width → ASCII (＝ ＞ （ ） ％ １００), all whitespace dropped; then
+    _status       result phrases: 达成指标, 已完成, 按时完成 → achieved; 部分达成… → partial;
+                  未达成 → not_achieved
     _lenient      the artefacts `无 100` / `为 100`
     _cn_quantity  Chinese numerals: 百分百, 百分之九十, 一百, 两千人
     _deadline     dates and schedules: 每月25日前, 2024年10月底前, 按季度, 全年(按日完成)
     _mixed        quantities inside words: 11项(就业困难人员补贴110人、…) → 11 项, rest in note
-    _words        no number at all: a short judgement is qualitative, the rest free text
+    _words        no number: a short phrase is qualitative, prose or a list is free text
 
-Kinds: `numeric` (value is set), `qualitative` (a short judgement: 无, 合格, 提升, 建立健全, or a
-result status), `deadline` (date parts in `note`), `text` (free text, or a list of several
-different quantities that no single comparison stands for), `none` (empty, `/`, `-`).
-Invariant: `value` is not None exactly when `kind == "numeric"`.
+Kinds: `numeric` (value is set); `qualitative` (a short phrase without a number — 无, 合格, 提升,
+建立健全, 根据区级下发目标 — or a result status); `deadline` (its date words in `note`); `text`
+(prose, a list of items, or several different quantities that no single comparison stands
+for); `none` (empty, `/`, `-`). Invariant: `value` is not None exactly when kind is numeric.
 
 Fields: `value` and `unit` are as written (15万人次 → 15, '万人次'; a unit in brackets loses
 them); `base_value` has the scale prefix 万/亿/千/十万/百万/千万 applied and `base_unit` is the
 unit without it, canonical (15万人次 → 150000 '人次'; 350(万) → 3500000 None; ≥100百分比 →
 100 '%'; 人/次 → '人次'). A range (90%-95%, 90～95%) keeps its lower bound in
 `value`/`base_value`, its upper bound in `upper`/`upper_base`, and has `op` None. `op` is None
-whenever the text writes no comparison. 以上/以下/以内 are inclusive (≥, ≤), as in Chinese usage.
+whenever the text writes no comparison. 以上/以下/以内/内 are inclusive (≥, ≤), as in Chinese
+usage. A number split by a line break (150000.0⏎0) is joined again, as is any pair of numbers
+only whitespace separates.
 
 Artefacts: `无 100` and `为 100` (a stray 100 beside a word, seen in real reports) parse as
 `qualitative` with no number and note `lenient: 无 100`, so a 达成指标 result meets them.
@@ -34,19 +37,21 @@ Met rule (`is_met(target, actual)`):
 1. no actual (None or kind none) → None.
 2. the actual states a status → True for achieved, False for partial / not_achieved, whatever
    the target's kind (a 达成指标 result beside `=100.00(%)`, `百分百` or `无` is met).
-3. otherwise only numeric vs numeric is judged; any other pairing → None.
-4. units must agree: equal `base_unit`s compare base values (350万 vs 3500000 match); when one
-   side writes no unit it borrows the other's and values as written are compared (`≥460` vs
-   `460(人)`); different units (人 vs 人次, % vs 元) → None.
-5. `>=`, `>`, `<=`, `<` compare; a range needs lower ≤ actual ≤ upper.
-6. `=` (or no op) is met when the actual equals the target (within 1e-9 relative); an actual
+3. a deadline result restating the target's deadline (每月25日前 / 每月 25 日前完成) → True.
+4. otherwise only numeric vs numeric is judged; any other pairing → None.
+5. units must agree: equal `base_unit`s compare base values (15万人次 vs 150000人次 are equal);
+   when one side writes no unit it borrows the other's and the values as written are compared
+   (`≥460` vs `460(人)`); different units (人 vs 人次, % vs 元) → None.
+6. `>=`, `>`, `<=`, `<` compare; a range needs lower ≤ actual ≤ upper.
+7. `=` (or no op) is met when the actual equals the target (within 1e-9 relative); an actual
    above it also meets it when the unit is a count or a percentage (`AT_LEAST_UNITS`), since a
    plan of 679 人次 or 70 % is a floor by nature. Money, time and physical units must match.
    The rule cannot tell lower-is-better rates (失业率) written with `=`; those read as floors.
 
-Speed: patterns are compiled once at import; no per-call compilation and no cache. `Value` is a
-`typing.NamedTuple` — immutable, typed, named fields — because a frozen dataclass costs ~3 µs
-to construct, more than half the 5 µs per cell that 200,000 cells/s allows (bench/bench_values.py).
+Speed (bench/bench_values.py): patterns are compiled once at import, no per-call compilation,
+no cache of inputs (only a table of the commonest fixed phrases, read once at import). `Value`
+is a `typing.NamedTuple` — immutable, typed, named fields — because a frozen dataclass costs
+~3 µs to construct here, more than half the 5 µs per cell that 200,000 cells/s allows.
 """
 from __future__ import annotations
 
@@ -162,10 +167,11 @@ _NONE_WORDS = {"", "/", "-", "--", "—", "——", "－", "\\", "n/a", "na", "n
 
 _STATUS_NOT = re.compile(r"(?:未|没有|尚未|未能)(?:达成|完成|达到|实现|达标)")
 _STATUS_PARTIAL = re.compile(r"(?:部分|基本|大部分)(?:达成|完成|达到|实现|达标)")
-_STATUS_FIRST = set("未没尚部基大已均全圆超达完实")  # where a status phrase can start
+_STATUS_FIRST = set("未没尚部基大已均全圆超达完实按如及")  # where a status phrase can start
 _STATUS_DONE = re.compile(
-    r"(?:已经?|均已|全部|全面|超额|圆满)?(?:达成|完成|达到|实现|达标)了?(?:预期|年度|既定|计划)?"
-    r"(?:指标|目标)?值?(?:[,，;；。并].*)?")
+    r"(?:(?:已经?|均已|全部|全面|超额|圆满)?(?:达成|完成|达到|实现|达标)"
+    r"|(?:按时|按期|如期|及时)(?:完成|发放|办结|到位))"
+    r"了?(?:预期|年度|既定|计划)?(?:指标|目标)?值?(?:[,，;；。并].*)?")
 
 # 2024年10月底前, 11月前, 1、4、7、10月10日前, 25日之前
 _DATE = re.compile(
@@ -176,10 +182,6 @@ _DATE_PREFIXES = ("每季度", "每个月", "每月", "每年", "每周", "每")
 _SCHEDULE = re.compile(r"按每?个?(?:季度|半年|月|年|周|日|天|旬)|每个?(?:季度|半年|月)"
                        r"|全年|年底|年末|年初|年中|月底|月末|月初|季末|季初|当月|次月")
 
-_QUALITATIVE = re.compile(
-    "无|有|合格|达标|提升|提高|改善|健全|完善|建立|有效|明显|显著|良好|优秀|较好|按时|及时|准确|完成|"
-    "落实|执行|规范|满意|稳定|保障|增强|加强|降低|减少|增加|增长|持续|确保|符合|达到|实现|到位|"
-    "正常|安全|杜绝|覆盖|优化|是|否|好|高|强")
 QUALITATIVE_MAX_CHARS = 20  # a longer phrase without a number is free text, not a judgement
 _BRACKETS = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[,，;；。:：、]")
@@ -352,8 +354,8 @@ def _token_unit(tail: str) -> tuple[str | None, str | None, int]:
     """Longest known unit at the start of `tail`, a suffix op after it, and their length."""
     unit = next((u for u in _UNITS_BY_FIRST.get(tail[:1], ()) if tail.startswith(u)), None)
     used = len(unit) if unit else 0
-    if tail[used:used + 1] in ("以", "及", "之"):
-        for word in ("及以上", "及以下", "以上", "以下", "以内", "之内"):
+    if tail[used:used + 1] in ("以", "及", "之", "内"):
+        for word in ("及以上", "及以下", "以上", "以下", "以内", "之内", "内"):
             if tail.startswith(word, used):
                 return unit, _SUFFIX_OPS[word], used + len(word)
     return unit, None, used
@@ -403,7 +405,8 @@ def _tidy(rest: str) -> str:
 
 
 def _words(s: str) -> Value:
-    if len(s) <= QUALITATIVE_MAX_CHARS and not _SEPARATORS.search(s) and _QUALITATIVE.search(s):
+    """No number: a short phrase is a judgement (qualitative), prose or a list is free text."""
+    if len(s) <= QUALITATIVE_MAX_CHARS and not _SEPARATORS.search(s):
         return _QUALITATIVE_VALUE
     return _TEXT
 
@@ -459,7 +462,11 @@ def is_met(target: Value | None, actual: Value | None) -> bool | None:
         return None
     if actual.status is not None:
         return actual.status == "achieved"
-    if target is None or target.kind != "numeric" or actual.kind != "numeric":
+    if target is None:
+        return None
+    if target.kind == actual.kind == "deadline":  # 每月25日前 / 每月25日前完成: kept
+        return True if target.note == actual.note else None
+    if target.kind != "numeric" or actual.kind != "numeric":
         return None
     if target.unit is None or actual.unit is None:  # one side omits the unit: compare as written
         t, t_up, a = target.value, target.upper, actual.value
