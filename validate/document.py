@@ -86,22 +86,21 @@ def contents_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
 
 
 def blank_total_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
-    """A 合计 that is blank or zero while the rows it covers are not."""
-    fa = final_accounts_lines(rows.budget_lines)
+    """A 合计 that is blank or zero while the 类 rows it covers are not."""
     out = []
-    if fa.empty:
-        return out
-    for (table_id, measure), t in fa.groupby(["table_id", "measure"], sort=False):
-        total = t[(t["label"] == "合计") & (t["code_n"] == "")]
-        classes = t[t["code_n"].str.fullmatch(r"\d{3}") & t["amount"].notna()]
-        if total.empty or classes.empty:
+    by_column: dict = {}
+    for x in final_accounts_lines(rows.budget_lines):
+        by_column.setdefault((x.table_id, x.measure), []).append(x)
+    for (table_id, measure), t in by_column.items():
+        total = next((x for x in t if x.label == "合计" and not x.code), None)
+        classes = [x for x in t if len(x.code) == 3 and x.amount is not None]
+        if total is None or not classes:
             continue
-        v = total["amount"].iloc[0]
-        if (v is None or v == 0) and any(a != 0 for a in classes["amount"]):
+        if (total.amount is None or total.amount == 0) and any(c.amount != 0 for c in classes):
             out.append(CheckResult("document.blank_total", settings.table_severity, False,
-                                   observed="blank" if v is None else "0", expected="the sum of its rows",
-                                   message=f"{t['table_title'].iloc[0]}: 合计 / {measure} is blank or zero while "
-                                           f"its rows are not.", page=int(total["page"].iloc[0]), table_id=table_id))
+                                   observed="blank" if total.amount is None else "0", expected="the sum of its rows",
+                                   message=f"{total.table_title}: 合计 / {measure} is blank or zero while "
+                                           f"its rows are not.", page=total.page, table_id=table_id))
     return out
 
 

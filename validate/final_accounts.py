@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 import pandas as pd
 import regex
 
@@ -59,25 +62,72 @@ def table_kind(title) -> str | None:
     return None
 
 
-def final_accounts_lines(lines: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Line:
+    """One printed number of a 决算/预算 table, as the checks need it (plain Python: per-row pandas
+    access costs more than the checks themselves)."""
+
+    table_id: str
+    table_title: str
+    kind: str
+    row: int
+    line_label: str
+    label: str  # normalised: numbering, spaces and （类） dropped
+    code: str  # digits only, '' when the row has none
+    measure: str
+    amount: Decimal | None  # yuan
+    half: Decimal  # half a unit of the last printed digit, yuan
+    page: int | None
+
+
+_last: tuple[object, list[Line]] | None = None  # table checks, prose and document checks share one conversion
+
+
+def final_accounts_lines(lines: pd.DataFrame) -> list[Line]:
     """The money lines of 决算/预算 tables (not self-evaluation budget tables nor project blocks)."""
-    if lines.empty:
-        return lines
-    kinds = lines["table_title"].map(table_kind)
-    keep = kinds.notna() & lines["project"].isna() & lines["unit"].isin(["元"]) & \
-        ~lines["line_group"].isin(["资金来源", "资金结构"])
-    out = lines[keep].copy()
-    out["kind"] = kinds[keep]
-    out["label"] = out["line_label"].map(norm_label)
-    out["code_n"] = out["code"].map(norm_code)
-    out["amount"] = out["value"].map(lambda v: None if v is None or v != v else Decimal(v))
-    out["half"] = [half_unit(r, v, Decimal(50)) if v is not None else Decimal(50)
-                   for r, v in zip(out["raw"], out["amount"])]
+    global _last
+    if lines is None or lines.empty:
+        return []
+    if _last is not None and _last[0] is lines:
+        return _last[1]
+    _last = (lines, _convert(lines))
+    return _last[1]
+
+
+def _convert(lines: pd.DataFrame) -> list[Line]:
+    cols = ["table_id", "table_title", "project", "line_group", "unit", "row", "line_label", "code",
+            "measure", "value", "raw", "page"]
+    out = []
+    kinds: dict = {}
+    for r in lines[cols].to_dict("records"):
+        title = r["table_title"]
+        if title not in kinds:
+            kinds[title] = table_kind(title)
+        kind = kinds[title]
+        if kind is None or r["unit"] != "元" or _present(r["project"]) or r["line_group"] in ("资金来源", "资金结构"):
+            continue
+        amount = Decimal(r["value"]) if _present(r["value"]) else None
+        out.append(Line(
+            table_id=r["table_id"], table_title=str(title), kind=kind,
+            row=int(r["row"]) if _present(r["row"]) else -1,
+            line_label=str(r["line_label"]) if _present(r["line_label"]) else "",
+            label=norm_label(r["line_label"]), code=norm_code(r["code"]),
+            measure=str(r["measure"]) if _present(r["measure"]) else "", amount=amount,
+            half=half_unit(r["raw"] if _present(r["raw"]) else None, amount, Decimal(50)) if amount is not None
+            else Decimal(50),
+            page=int(r["page"]) if _present(r["page"]) else None))
     return out
 
 
-def _title(t: pd.DataFrame) -> str:
-    return str(t["table_title"].iloc[0])
+def _present(v) -> bool:
+    return v is not None and v == v and v is not pd.NA
+
+
+def _groups(items: list[Line], *keys: str) -> dict[tuple, list[Line]]:
+    out: dict[tuple, list[Line]] = defaultdict(list)
+    for x in items:
+        out[tuple(getattr(x, k) for k in keys)].append(x)
+    return out
 
 
 def _sum_text(values: list[Decimal]) -> str:
@@ -87,183 +137,173 @@ def _sum_text(values: list[Decimal]) -> str:
     return " + ".join(shown) + f" = {fmt_number(sum(values, Decimal(0)) / 10000)} 万元"
 
 
-def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, total: pd.Series,
-             parts: pd.DataFrame) -> Comparison:
-    values = [a if a is not None else Decimal(0) for a in parts["amount"]]
+def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, total: Line,
+             parts: list[Line]) -> Comparison:
+    values = [p.amount if p.amount is not None else Decimal(0) for p in parts]
     s = sum(values, Decimal(0))
-    tol = sum(parts["half"], Decimal(0)) + total["half"]
-    observed = total["amount"] if total["amount"] is not None else Decimal(0)
+    tol = sum((p.half for p in parts), Decimal(0)) + total.half
+    observed = total.amount if total.amount is not None else Decimal(0)
     return equal(check, settings.table_severity, SUITE, subject, claim, observed, s, tol,
-                 f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total["page"], total["table_id"])
+                 f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id)
 
 
-def row_sums(fa: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def row_sums(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """Within a row: 本年支出合计 = 基本支出 + 项目支出 + …, 小计 = its siblings."""
     out = []
-    for table_id, t in fa.groupby("table_id", sort=False):
-        measures = list(dict.fromkeys(t["measure"].dropna()))
-        totals = [m for m in measures if str(m).endswith(_TOTAL)]
+    for (table_id,), t in _groups(fa, "table_id").items():
+        measures = list(dict.fromkeys(x.measure for x in t if x.measure))
         plan = {}
-        for m in totals:
-            prefix = str(m)[:-2]
-            parts = [p for p in measures if p != m and not str(p).endswith(_TOTAL)
-                     and not any(w in str(p) for w in _NOT_SUMMAND)]
-            if prefix and any(str(p).startswith(prefix) for p in parts):
-                parts = [p for p in parts if str(p).startswith(prefix)]
+        for m in (m for m in measures if m.endswith(_TOTAL)):
+            prefix = m[:-2]
+            parts = [p for p in measures if p != m and not p.endswith(_TOTAL)
+                     and not any(w in p for w in _NOT_SUMMAND)]
+            if prefix and any(p.startswith(prefix) for p in parts):
+                parts = [p for p in parts if p.startswith(prefix)]
             elif prefix not in ("", "本年支出", "本年收入"):
                 continue  # a 合计 of its own column group we cannot delimit
             # A 合计 of 支出 columns never includes 收入 columns of the same row, and vice versa.
-            side = "收入" if "收入" in str(m) else "支出" if "支出" in str(m) else None
+            side = "收入" if "收入" in m else "支出" if "支出" in m else None
             other = {"收入": "支出", "支出": "收入"}.get(side)
             if other:
-                parts = [p for p in parts if other not in str(p) or side in str(p)]
+                parts = [p for p in parts if other not in p or side in p]
             if parts:
                 plan[m] = parts
         if not plan:
             continue
-        for _, line in t.groupby(["row", "line_label"], sort=False, dropna=False):
-            by_measure = {m: r for m, r in zip(line["measure"], (r for _, r in line.iterrows()))}
+        for _, line in _groups(t, "row", "line_label").items():
+            by_measure = {x.measure: x for x in line}
             for m, parts in plan.items():
                 total = by_measure.get(m)
                 present = [by_measure[p] for p in parts if p in by_measure]
                 if total is None or not present:
                     continue
-                if total["amount"] is None and all(r["amount"] is None for r in present):
+                if total.amount is None and all(x.amount is None for x in present):
                     continue
-                label = total["code_n"] + " " + total["label"] if total["code_n"] else total["label"]
-                out.append(_compare("final.row_sums", settings, f"{_title(t)} / {label.strip()} / {m}",
-                                    f"{m} = {' + '.join(parts)}", total, pd.DataFrame(present)))
+                label = f"{total.code} {total.label}" if total.code else total.label
+                out.append(_compare("final.row_sums", settings, f"{total.table_title} / {label.strip()} / {m}",
+                                    f"{m} = {' + '.join(parts)}", total, present))
     return out
 
 
-def code_hierarchy(fa: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def _coded(t: list[Line], digits: int) -> list[Line]:
+    seen, out = set(), []
+    for x in t:
+        if len(x.code) == digits and x.code.isdigit() and x.code not in seen:
+            seen.add(x.code)
+            out.append(x)
+    return out
+
+
+def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """类 (3 digits) = Σ its 款 (5), 款 = Σ its 项 (7), per column."""
     out = []
-    coded = fa[fa["code_n"].str.fullmatch(r"\d{3}|\d{5}|\d{7}")]
-    for (table_id, measure), t in coded.groupby(["table_id", "measure"], sort=False):
-        t = t.drop_duplicates("code_n")
-        codes = dict(zip(t["code_n"], (r for _, r in t.iterrows())))
-        for code, row in codes.items():
-            if len(code) == 7:
-                continue
-            children = t[(t["code_n"].str.len() == len(code) + 2) & t["code_n"].str.startswith(code)]
-            if children.empty or (row["amount"] is None and children["amount"].isna().all()):
-                continue
-            level = "类" if len(code) == 3 else "款"
-            out.append(_compare("final.code_hierarchy", settings,
-                                f"{_title(t)} / {code} {row['label']} / {measure}",
-                                f"{level} {code} = Σ of its {len(children)} {'款' if level == '类' else '项'}",
-                                row, children))
+    for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
+        levels = {n: _coded(t, n) for n in (3, 5, 7)}
+        for n, level, child_level in ((3, "类", "款"), (5, "款", "项")):
+            for row in levels[n]:
+                children = [c for c in levels[n + 2] if c.code.startswith(row.code)]
+                if not children or (row.amount is None and all(c.amount is None for c in children)):
+                    continue
+                out.append(_compare("final.code_hierarchy", settings,
+                                    f"{row.table_title} / {row.code} {row.label} / {measure}",
+                                    f"{level} {row.code} = Σ of its {len(children)} {child_level}", row, children))
     return out
 
 
-def _total_row(t: pd.DataFrame, label: str) -> pd.Series | None:
-    rows = t[(t["label"] == label) & (t["code_n"] == "")]
-    return rows.iloc[0] if not rows.empty else None
+def _labelled(t: list[Line], label: str) -> Line | None:
+    return next((x for x in t if x.label == label and not x.code), None)
 
 
-def total_rows(fa: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """合计 rows equal the rows they cover: Σ 类 in coded tables, Σ numbered lines in 总表."""
     out = []
-    for (table_id, measure), t in fa.groupby(["table_id", "measure"], sort=False):
-        title = _title(t)
-        classes = t[t["code_n"].str.fullmatch(r"\d{3}")].drop_duplicates("code_n")
-        total = _total_row(t, "合计")
-        if total is not None and not classes.empty:
+    for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
+        title, kind = t[0].table_title, t[0].kind
+        classes = _coded(t, 3)
+        total = _labelled(t, "合计")
+        if total is not None and classes:
             out.append(_compare("final.total_row", settings, f"{title} / 合计 / {measure}",
                                 f"合计 = Σ of its {len(classes)} 类", total, classes))
-        if t["kind"].iloc[0] == "gpb_basic" and not classes.empty:
+        if kind == "gpb_basic" and classes:
             for label, prefixes in (("人员经费合计", _PERSONNEL), ("公用经费合计", _PUBLIC)):
-                row = _total_row(t, label)
-                parts = classes[classes["code_n"].isin(prefixes)]
-                if row is not None and not parts.empty:
+                row = _labelled(t, label)
+                parts = [c for c in classes if c.code in prefixes]
+                if row is not None and parts:
                     out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
-                                        f"{label} = Σ {'/'.join(parts['code_n'])}", row, parts))
-        if t["kind"].iloc[0] in ("summary", "appropriation_summary"):
-            numbered = t[t["line_label"].fillna("").str.match(_NUMBERING.pattern)]
+                                        f"{label} = Σ {'/'.join(p.code for p in parts)}", row, parts))
+        if kind in ("summary", "appropriation_summary"):
+            numbered = [x for x in t if _NUMBERING.match(x.line_label)]
             for label, side in (("本年支出合计", "支出"), ("本年收入合计", "收入")):
-                row = _total_row(t, label)
+                row = _labelled(t, label)
                 if row is None:
                     continue
-                is_side = numbered["label"].str.endswith("支出") if side == "支出" else \
-                    ~numbered["label"].str.endswith("支出")
-                parts = numbered[is_side & (numbered["row"] < row["row"])]
-                if not parts.empty and parts["amount"].notna().any():
+                parts = [x for x in numbered if x.row < row.row and x.label.endswith("支出") == (side == "支出")]
+                if parts and any(p.amount is not None for p in parts):
                     out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
                                         f"{label} = Σ of the {len(parts)} numbered {side} lines", row, parts))
     return out
 
 
-def _figure(fa: pd.DataFrame, kind: str, label: str | None = None, code: str | None = None,
-            measures: tuple[str, ...] = ()) -> pd.Series | None:
+def find(fa: list[Line], kind: str, label: str | None = None, code: str | None = None,
+         measures: tuple[str, ...] = (), code_digits: int | None = None) -> Line | None:
     """One printed figure: table kind, row (label or code), first matching column with a value."""
-    t = fa[fa["kind"] == kind]
-    if label is not None:
-        t = t[t["label"] == label]
-    if code is not None:
-        t = t[t["code_n"] == code]
-    t = t[t["amount"].notna()]
-    if t.empty:
+    t = [x for x in fa if x.kind == kind and x.amount is not None
+         and (label is None or x.label == label) and (code is None or x.code == code)
+         and (code_digits is None or (len(x.code) == code_digits and x.code.isdigit()))]
+    if not t:
         return None
     for m in measures:
-        hit = t[t["measure"] == m]
-        if not hit.empty:
-            return hit.iloc[0]
-    return t.iloc[0] if not measures else None
+        hit = next((x for x in t if x.measure == m), None)
+        if hit is not None:
+            return hit
+    return t[0] if not measures else None
 
 
 _SPENT = ("本年支出合计", "合计", "决算数", "本年支出")
 _INCOME = ("本年收入合计", "合计", "决算数")
 
 
-def cross_tables(fa: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """The same figure printed in two tables agrees."""
-    pairs: list[tuple[str, pd.Series | None, pd.Series | None]] = [
+    pairs = [
         ("本年支出合计: 收入支出决算总表 vs 支出决算表",
-         _figure(fa, "summary", "本年支出合计", measures=_SPENT),
-         _figure(fa, "expenditure", "合计", measures=_SPENT)),
+         find(fa, "summary", "本年支出合计", measures=_SPENT), find(fa, "expenditure", "合计", measures=_SPENT)),
         ("本年收入合计: 收入支出决算总表 vs 收入决算表",
-         _figure(fa, "summary", "本年收入合计", measures=_INCOME),
-         _figure(fa, "income", "合计", measures=_INCOME)),
+         find(fa, "summary", "本年收入合计", measures=_INCOME), find(fa, "income", "合计", measures=_INCOME)),
         ("一般公共预算财政拨款: 收入支出决算总表 vs 财政拨款收入支出决算总表",
-         _figure(fa, "summary", "一般公共预算财政拨款收入", measures=_INCOME),
-         _figure(fa, "appropriation_summary", "一般公共预算财政拨款", measures=_INCOME)),
+         find(fa, "summary", "一般公共预算财政拨款收入", measures=_INCOME),
+         find(fa, "appropriation_summary", "一般公共预算财政拨款", measures=_INCOME)),
     ]
-    gpb_total = _figure(fa, "gpb_expenditure", "合计", measures=("基本支出",))
-    personnel = _figure(fa, "gpb_basic", "人员经费合计", measures=("决算数",)) if gpb_total is not None else None
-    public = _figure(fa, "gpb_basic", "公用经费合计", measures=("决算数",)) if gpb_total is not None else None
     out = []
     for subject, a, b in pairs:
-        if a is None or b is None:
-            continue
-        out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a,
-                            pd.DataFrame([b])))
-    if gpb_total is not None and personnel is not None and public is not None:
+        if a is not None and b is not None:
+            out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a, [b]))
+    gpb_basic = find(fa, "gpb_expenditure", "合计", measures=("基本支出",))
+    personnel = find(fa, "gpb_basic", "人员经费合计", measures=("决算数",))
+    public = find(fa, "gpb_basic", "公用经费合计", measures=("决算数",))
+    if gpb_basic is not None and personnel is not None and public is not None:
         out.append(_compare("final.cross_table", settings, "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",
-                            "基本支出 = 人员经费合计 + 公用经费合计", gpb_total, pd.DataFrame([personnel, public])))
+                            "基本支出 = 人员经费合计 + 公用经费合计", gpb_basic, [personnel, public]))
     # 类 lines of the 总表 against the 类 rows of the 支出决算表 (same name), and the 财政拨款总表
     # against the 一般公共预算财政拨款支出决算表.
     for summary_kind, detail_kind, measures in (("summary", "expenditure", _SPENT),
                                                 ("appropriation_summary", "gpb_expenditure",
                                                  ("一般公共预算财政拨款", "一般公共预算", "合计"))):
-        s = fa[(fa["kind"] == summary_kind) & fa["line_label"].fillna("").str.match(_NUMBERING.pattern)
-               & fa["label"].str.endswith("支出") & fa["amount"].notna()]
-        detail = fa[(fa["kind"] == detail_kind) & fa["code_n"].str.fullmatch(r"\d{3}")]
-        for label in dict.fromkeys(s["label"]):
-            d = detail[detail["label"] == label]
-            a = _figure(s, summary_kind, label, measures=measures)
-            b = _figure(d, detail_kind, label, measures=_SPENT) if not d.empty else None
+        s = [x for x in fa if x.kind == summary_kind and _NUMBERING.match(x.line_label)
+             and x.label.endswith("支出") and x.amount is not None]
+        for label in dict.fromkeys(x.label for x in s):
+            a = find(s, summary_kind, label, measures=measures)
+            b = find(fa, detail_kind, label, measures=_SPENT, code_digits=3)
             if a is None or b is None:
                 continue
-            out.append(_compare("final.cross_table", settings,
-                                f"{label}: {_title(fa[fa['kind'] == summary_kind])} vs {b['table_title']}",
-                                "the same figure in both tables", a, pd.DataFrame([b])))
+            out.append(_compare("final.cross_table", settings, f"{label}: {a.table_title} vs {b.table_title}",
+                                "the same figure in both tables", a, [b]))
     return out
 
 
 def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
     fa = final_accounts_lines(lines)
-    if fa.empty:
+    if not fa:
         return []
     return row_sums(fa, settings) + code_hierarchy(fa, settings) + total_rows(fa, settings) + \
         cross_tables(fa, settings)

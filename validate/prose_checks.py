@@ -16,7 +16,7 @@ import pandas as pd
 import regex
 
 from validate.comparisons import Comparison, equal, fmt_number
-from validate.final_accounts import _figure, final_accounts_lines, norm_label
+from validate.final_accounts import final_accounts_lines, find, norm_label
 from validate.prose import Paragraph, paragraphs
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
@@ -185,42 +185,32 @@ def _clip(s: str, n: int = 40) -> str:
 
 def _against_tables(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
     fa = final_accounts_lines(lines)
-    if fa.empty:
+    if not fa:
         return []
     out = []
     seen = set()
     for f in figures:
         target = None
         if f.kind == "amount":
-            subj = f.subject
+            subj, value, raw = f.subject, f.values[0], f.raws[0]
             if subj in SUBJECTS:
                 kind, label, measures = SUBJECTS[subj]
-                target = _figure(fa, kind, label, measures=measures) if measures else \
-                    _figure(fa, kind, label)
+                target = find(fa, kind, label, measures=measures)
             elif subj.endswith("（类）"):
-                name = norm_label(subj)
-                rows = fa[(fa["kind"] == "gpb_expenditure") & (fa["label"] == name)
-                          & fa["code_n"].str.fullmatch(r"\d{3}")]
-                target = _figure(rows, "gpb_expenditure", measures=("合计",)) if not rows.empty else None
-            value, raw = f.values[0], f.raws[0]
+                target = find(fa, "gpb_expenditure", norm_label(subj), measures=("合计",), code_digits=3)
         elif f.kind == "budget" and f.item:
-            rows = fa[(fa["kind"] == "gpb_expenditure") & (fa["label"] == f.item)
-                      & fa["code_n"].str.fullmatch(r"\d{7}")]
-            target = _figure(rows, "gpb_expenditure", measures=("合计",)) if not rows.empty else None
+            target = find(fa, "gpb_expenditure", f.item, measures=("合计",), code_digits=7)
             subj, value, raw = f"{f.item}（项） 支出决算", f.values[1], f.raws[1]
-        if target is None:
+        if target is None or (f.page, subj, value) in seen:
             continue
-        key = (f.page, subj, value)
-        if key in seen:
-            continue
-        seen.add(key)
-        table_value = target["amount"] / WAN
-        tol = _half(raw) + target["half"] / WAN
+        seen.add((f.page, subj, value))
+        table_value = target.amount / WAN
+        tol = _half(raw) + target.half / WAN
         out.append(equal("prose.matches_table", settings.prose_severity, SUITE,
                          f"p.{f.page} 「{_clip(f.sentence)}」",
-                         f"the text's {subj} equals {target['table_title']} (p.{int(target['page'])})",
+                         f"the text's {subj} equals {target.table_title} (p.{target.page})",
                          value, table_value, tol, f"{raw} 万元",
-                         f"{fmt_number(table_value)} 万元 in {target['table_title']}", f.page))
+                         f"{fmt_number(table_value)} 万元 in {target.table_title}", f.page))
     return out
 
 
