@@ -129,3 +129,18 @@ def test_lines_flag_table_text(putuo):
     assert not page10["单位：万元"].in_table
     assert page10["基本支出"].in_table
     assert page10["支出决算表"].size == 16.0
+
+
+def test_ruled_detection_only_on_pages_with_rules():
+    import pdfplumber
+
+    from extract.ruled import has_rulings
+    from extract.settings import DEFAULT
+
+    with pdfplumber.open(corpus_pdf("putuo-2024-finance-bureau-final-accounts.pdf")) as pdf:
+        flags = []
+        for page in pdf.pages:
+            flags.append(has_rulings(page, DEFAULT))
+            page.close()
+    # prose pages 1-4 and 21-25 have no lines or rects: table finding is skipped there
+    assert [i for i, f in enumerate(flags, 1) if f] == list(range(5, 21))
