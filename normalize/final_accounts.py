@@ -36,7 +36,7 @@ _CODE_PARTS = ("类", "款", "项")
 _LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
 _CODE = regex.compile(r"^\d{3,}$")
 _CODE_PART = regex.compile(r"^\d{2,3}$")
-_CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+_CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\p{Han}.*)$")
 _TOTAL = regex.compile(r"(?:合计|总计|小计)$")
 _ITEM_PREFIX = regex.compile(
     r"^(?:其中[:：]\s*)?(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])?\s*")

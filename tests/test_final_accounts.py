@@ -139,6 +139,18 @@ def test_unit_from_header_when_the_table_has_none_and_rates_stay_percent():
         ("金额（万元）", Decimal("125000.00"), "元"), ("增长率", Decimal("3.20"), "%")]
 
 
+def test_column_number_row_is_header_and_codes_printed_inside_labels_are_read():
+    t = make_table([["项目", "本年支出合计", "基本支出"],
+                    ["栏次", "1", "2"],
+                    ["合计", "12.00", "10.00"],
+                    ["2010601 行政运行", "12.00", "10.00"]], title="支出决算表")
+    assert header_end(t.text_grid()) == 2
+    lines = budget_lines(t, {})
+    assert [(ln["line_label"], ln["code"], ln["measure"]) for ln in lines] == [
+        ("合计", None, "本年支出合计"), ("合计", None, "基本支出"),
+        ("行政运行", "2010601", "本年支出合计"), ("行政运行", "2010601", "基本支出")]
+
+
 def test_self_evaluation_and_indicator_tables_are_not_claimed():
     budget = make_table([["项目", "全年预算数", "全年执行数", "执行率"], ["合计", "10", "9", "90%"]],
                         title="部门预算执行情况表")
@@ -307,3 +319,29 @@ def test_template_tables_are_recognised_and_blank():
     kinds = list(rows.tables["kind"])
     assert kinds.count("final_accounts") == 9 and kinds[0] == "other"
     assert rows.budget_lines.empty  # the template prints no numbers
+
+
+# ---- bad input ------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TOKENS = st.sampled_from(["", "-", "项目", "类", "款", "项", "科目编码", "科目名称", "合计", "小计",
+                           "本年支出合计", "基本支出", "收入", "支出", "决算数", "201", "06", "01",
+                           "2010601", "1,511.89", "99.5%", "一、收入", "行政运行", "金额"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TOKENS, min_size=1, max_size=7), min_size=1, max_size=8),
+       st.sampled_from([None, "万元", "元"]))
+def test_any_grid_of_budget_words_gives_lines_or_none_but_never_crashes(rows, unit):
+    width = max(len(r) for r in rows)
+    t = make_table([r + [""] * (width - len(r)) for r in rows], unit=unit, title="支出决算表")
+    is_final_accounts_table(t)
+    for ln in budget_lines(t, {}):
+        assert ln["unit"] in ("元", "%") and ln["raw"].strip() not in ("", "-")
+        assert ln["code"] is None or ln["code"].isdigit()
+
+
+def test_empty_table_gives_no_lines():
+    empty = Table(cells=[], page_start=1, page_end=1, title="支出决算表")
+    assert budget_lines(empty, {}) == [] and is_final_accounts_table(empty)
