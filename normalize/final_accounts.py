@@ -30,7 +30,7 @@ _HEADER_WORDS = regex.compile(
     r"(?:功能)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
     r"年[初末](?:财政拨款)?结转和结余|支出用途|上缴上级支出|对附属单位补助支出)$")
 # Self-evaluation budget tables are handled before this module is asked; never claim them.
-_SELF_EVALUATION = regex.compile(r"^(?:全年预算数|全年执行数|执行率|年初预算数|调整后预算数?|分值|得分)$")
+_SELF_EVALUATION = regex.compile(r"^(?:全年预算数|全年执行数|执行率|分值|得分)$")
 _CODE_HEADER = regex.compile(r"编码|代码|^[类款项]$")
 _CODE_PARTS = ("类", "款", "项")
 _LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
@@ -48,16 +48,16 @@ def clean_label(text: str | None) -> str:
     return " ".join(_CJK_GAP.sub("", (text or "").strip()).split())
 
 
-def _header_texts(table: Table, rows: int = 5) -> list[str]:
-    return [squash(t) for row in table.text_grid()[:rows] for t in row if t]
+def _header_texts(text_grid: list[list[str]], rows: int = 5) -> list[str]:
+    return [squash(t) for row in text_grid[:rows] for t in row if t]
 
 
 def is_final_accounts_table(table: Table) -> bool:
     """A 部门决算/部门预算 table: known title, or at least two typical header cells."""
-    texts = _header_texts(table)
+    grid = table.text_grid()
+    texts = _header_texts(grid)
     if any(_SELF_EVALUATION.match(t) for t in texts):
         return False
-    grid = table.text_grid()
     if any(is_indicator_header(row) for row in grid[:3]):
         return False
     if table.title and _TITLE.search(squash(table.title)):
@@ -167,10 +167,9 @@ def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
     return out
 
 
-def table_blocks(table: Table, settings: HeaderSettings = HEADER_DEFAULT) -> tuple[int, list[Block]]:
+def table_blocks(grid: list[list[Cell | None]], text_grid: list[list[str]],
+                 settings: HeaderSettings = HEADER_DEFAULT) -> tuple[int, list[Block]]:
     """First data row and the logical tables of the grid."""
-    grid = table.grid()
-    text_grid = table.text_grid()
     start = header_end(text_grid, settings)
     paths = column_paths(text_grid, start)
     blocks = split_blocks(column_roles(grid, paths, start))
@@ -287,11 +286,11 @@ def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_u
     return out
 
 
-def money_unit(table: Table) -> str | None:
+def money_unit(table: Table, text_grid: list[list[str]]) -> str | None:
     """The table's declared unit: the 单位：万元 line, else the title or a header cell."""
     if table.unit:
         return declared_unit(f"单位：{table.unit}") or table.unit
-    for text in [table.title or "", *_header_texts(table)]:
+    for text in [table.title or "", *_header_texts(text_grid)]:
         unit = declared_unit(text)
         if unit:
             return unit
@@ -301,12 +300,12 @@ def money_unit(table: Table) -> str | None:
 def budget_lines(table: Table, context: dict,
                  settings: HeaderSettings = HEADER_DEFAULT) -> list[dict]:
     """Every number of a 决算/预算 table as a budget line (money in Decimal yuan, rates in %)."""
-    grid = table.grid()
+    grid, text_grid = table.grid(), table.text_grid()
     if not grid:
         return []
-    start, blocks = table_blocks(table, settings)
+    start, blocks = table_blocks(grid, text_grid, settings)
     title = context.get("table_title") or table.title
-    unit = money_unit(table)
+    unit = money_unit(table, text_grid)
     out: list[dict] = []
     for block in blocks:
         ctx = {**context, "table_title": title}
