@@ -1,8 +1,8 @@
 """部门决算 / 部门预算 tables (收入支出决算总表, 支出决算表, 收支预算总表, 三公经费 …) → budget lines.
 
 The steps, each a function over plain data:
-  header_end/column_paths (normalize.table_headers) → column_roles → blocks (side-by-side split)
-  → block_columns (measure names, code parts) → rows → one line per number.
+  header_end/column_paths (normalize.table_headers) → column_roles → split_blocks (side-by-side)
+  → table_blocks (side names, measure names, code columns) → block_lines (one line per number).
 
 Side-by-side tables (收入 left, 支出 right in one grid) become one block per side; each block's
 lines carry `table_title` = '<title>（<side>）', e.g. 收入支出决算总表（收入）, and `line_group` =
@@ -225,33 +225,40 @@ def _value(cell: Cell, measure: str, money_unit: str | None):
     return to_yuan(amount, money_unit), "元"
 
 
+def row_label(row: list[Cell | None], r: int, label_cols: list[int]) -> tuple[list, list]:
+    """The row's label texts as (col, text): all of them, and those whose cell starts on this row
+    (a label merged down from a row above is group context, not the row's own label)."""
+    texts, own, seen = [], [], set()
+    for c in label_cols:
+        cell = row[c]
+        text = clean_label(cell.text) if cell is not None else ""
+        if not text or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        texts.append((c, text))
+        if cell.row == r:
+            own.append((c, text))
+    return texts, own
+
+
 def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_unit: str | None,
                 context: dict) -> list[dict]:
-    """One line per number in the block's measure columns, rows from `start` down."""
+    """One line per number in the block's measure columns, rows from `start` down.
+
+    line_group: the side (收入/支出) of a split table; else the first label column's text carried
+    down (收入预算总表: 一般公共预算资金); else the 类 a coded row belongs to."""
     out: list[dict] = []
     side = block.name[0] if block.name else None
     last_parts: dict[str, str] = {}
-    class_label = carried_group = None
+    class_label = carried = None
     label_cols = block.label_cols
     for r in range(start, len(grid)):
         row = grid[r]
-        seen: set[int] = set()
-        texts, own = [], []
-        for c in label_cols:
-            cell = row[c]
-            if cell is None or id(cell) in seen or not clean_label(cell.text):
-                continue
-            seen.add(id(cell))
-            texts.append((c, clean_label(cell.text)))
-            if cell.row == r:
-                own.append((c, clean_label(cell.text)))
+        texts, own = row_label(row, r, label_cols)
         if texts and texts[0][0] == label_cols[0]:
-            carried_group = texts[0][1]
-        code = build_code({part: (row[c].text if row[c] else "") for c, part in block.codes},
-                          last_parts) if block.codes else None
-        for c, _ in block.codes:
-            if row[c] is not None:
-                seen.add(id(row[c]))
+            carried = texts[0][1]
+        parts = {part: (row[c].text if row[c] else "") for c, part in block.codes}
+        code = build_code(parts, last_parts) if block.codes else None
         label = "：".join(dict.fromkeys(t for _, t in (own or texts)))
         if code is None and len(own) == 1 and _CODE_IN_LABEL.match(label):
             code, label = _CODE_IN_LABEL.match(label).groups()
@@ -262,13 +269,13 @@ def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_u
         if side:
             group = side
         elif len(label_cols) > 1:
-            group = strip_item(carried_group) if carried_group else None
-        elif block.codes:
-            group = class_label if code else None
+            group = strip_item(carried) if carried else None
         else:
-            group = None
+            group = class_label if code else None
         rest = [t for c, t in own if c != label_cols[0]] if len(label_cols) > 1 else []
         item = strip_item(rest[0] if rest else label) if label else None
+        # label and code cells (a 合计 spanning into a measure column) are never values
+        seen = {id(row[c]) for c in [*label_cols, *(c for c, _ in block.codes)] if row[c]}
         for col, (header_label, measure) in block.measures.items():
             cell = row[col]
             if cell is None or cell.row != r or id(cell) in seen:
