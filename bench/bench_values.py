@@ -10,6 +10,7 @@ random one with as many digits (fresh strings and values, as a new report brings
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -100,7 +101,8 @@ def main() -> int:
     repeated = rng.choices(mix, k=args.n)
     distinct = fresh_numbers(mix, args.n, rng)
     print(f"mix: {len(mix)} cells ({len(set(mix))} distinct) from {SEED.name} + {len(EXTRA)} "
-          f"extra; {args.n:,} strings per run, one core, no cache")
+          f"extra; {args.n:,} strings per run, one core, no cache; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     ok = True
     for name, texts in (("realistic mix (repeats as in reports)", repeated),
                         ("numbers redrawn (fresh strings)", distinct)):

@@ -179,8 +179,8 @@ _DATE = re.compile(
     r"|[0-9]?(?:[、,，][0-9]{1,2})*月(?:[0-9]{1,2}[日号])?|[0-9]?[日号])"
     r"(?:底|末|初|上旬|中旬|下旬)?(?:之?前|以前|之内|内)?")
 _DATE_PREFIXES = ("每季度", "每个月", "每月", "每年", "每周", "每")  # kept with the date in note
-_SCHEDULE = re.compile(r"按每?个?(?:季度|半年|月|年|周|日|天|旬)|每个?(?:季度|半年|月)"
-                       r"|全年|年底|年末|年初|年中|月底|月末|月初|季末|季初|当月|次月")
+_SCHEDULE = re.compile(r"按每?个?(?:季度|半年|月|年|周|日|天|旬)|每个?(?:季度|半年|月)(?![0-9])"
+                       r"|全年|年(?<![0-9]年)[底末初中]|月(?<![0-9]月)[底末初]|季[末初]|当月|次月")
 
 QUALITATIVE_MAX_CHARS = 20  # a longer phrase without a number is free text, not a judgement
 _BRACKETS = re.compile(r"\([^()]*\)")
@@ -335,25 +335,27 @@ def _deadline(s: str) -> Value | None:
     """Dates and schedules anywhere in the text; their words, in order, go to `note`."""
     spans = []
     for m in _DATE.finditer(s):
-        start = m.start()
-        for prefix in _DATE_PREFIXES:
-            if start >= len(prefix) and s.startswith(prefix, start - len(prefix)):
-                start -= len(prefix)
-                break
-        spans.append((start, m.end()))
-    dates = spans[:]
-    for m in _SCHEDULE.finditer(s):
-        if not any(a <= m.start() < b for a, b in dates):  # 每月 of 每月25日前 is already in
-            spans.append(m.span())
+        start, end = m.span()
+        if start and s[start - 1] in "每月年度周":  # 每月25日前: the 每月 belongs to the date
+            for prefix in _DATE_PREFIXES:
+                if start >= len(prefix) and s.startswith(prefix, start - len(prefix)):
+                    start -= len(prefix)
+                    break
+        spans.append((start, end))
+    spans += [m.span() for m in _SCHEDULE.finditer(s)]
     if not spans:
         return None
-    return Value("deadline", note="; ".join(dict.fromkeys(s[a:b] for a, b in sorted(spans))))
+    spans.sort()
+    return Value("deadline", note="; ".join(dict.fromkeys([s[a:b] for a, b in spans])))
 
 
 def _token_unit(tail: str) -> tuple[str | None, str | None, int]:
     """Longest known unit at the start of `tail`, a suffix op after it, and their length."""
-    unit = next((u for u in _UNITS_BY_FIRST.get(tail[:1], ()) if tail.startswith(u)), None)
-    used = len(unit) if unit else 0
+    unit, used = None, 0
+    for candidate in _UNITS_BY_FIRST.get(tail[:1], ()):
+        if tail.startswith(candidate):
+            unit, used = candidate, len(candidate)
+            break
     if tail[used:used + 1] in ("以", "及", "之", "内"):
         for word in ("及以上", "及以下", "以上", "以下", "以内", "之内", "内"):
             if tail.startswith(word, used):
