@@ -138,6 +138,7 @@ _LONGEST_UNIT = max(map(len, _KNOWN_UNITS))
 _UNITS_BY_FIRST: dict[str, list[str]] = {}  # first character → units, longest first
 for _u in sorted(_KNOWN_UNITS, key=len, reverse=True):
     _UNITS_BY_FIRST.setdefault(_u[0], []).append(_u)
+_DATE_UNITS = frozenset("月日号年")
 _NOT_A_UNIT_START = set("以及之内至到月日号年前后左")  # suffix ops, range words, dates (11月前)
 
 # ---------------------------------------------------------------------------------------------
@@ -209,9 +210,9 @@ def _number(s: str) -> float:
     return float(s.replace(",", "")) if "," in s else float(s)
 
 
-def _read_tail(tail: str) -> tuple[str | None, str | None] | None:
-    """What follows the number in a one-quantity cell → (unit, suffix op), or None when it is
-    not a unit (then the cell is not a plain quantity)."""
+def _read_tail(tail: str) -> tuple | None:
+    """What follows the number in a one-quantity cell → (unit, suffix op, base unit, factor), or
+    None when it is not a unit (then the cell is not a plain quantity)."""
     sfx = None
     if tail and tail[-1] in "上下内":
         for k in (3, 2, 1):
@@ -220,7 +221,7 @@ def _read_tail(tail: str) -> tuple[str | None, str | None] | None:
                 tail = tail[:-k]
                 break
     if not tail:
-        return None, sfx
+        return None, sfx, None, 1.0
     if tail[0] == "(" and tail[-1] == ")":
         unit = tail[1:-1]
         ok = 0 < len(unit) <= 8 and "(" not in unit and ")" not in unit
@@ -228,12 +229,17 @@ def _read_tail(tail: str) -> tuple[str | None, str | None] | None:
         unit = tail
         ok = unit in _UNIT_INFO or (len(unit) <= 2 and unit[0] not in _NOT_A_UNIT_START
                                     and all("\u4e00" <= ch <= "\u9fff" for ch in unit))
-    return (unit, sfx) if ok else None
+    if not ok:
+        return None
+    return (unit, sfx, *(_UNIT_INFO.get(unit) or _unit_info(unit)))
 
 
 # The tails real cells print, read once: '(%)', '%', '万人次', '人以上', …
 _TAILS = {t: _read_tail(t) for u in [""] + list(_KNOWN_UNITS)
           for t in (u, f"({u})", *(u + w for w in _SUFFIX_OPS)) if t != "()"}
+
+
+_UNREAD = ()
 
 
 def _numeric(op, value, unit, upper=None, note=None) -> Value:
@@ -245,16 +251,18 @@ def _numeric(op, value, unit, upper=None, note=None) -> Value:
 def _quantity(s: str) -> Value | None:
     m = _QUANTITY.fullmatch(s)
     if m is not None:
-        word, num, tail = m.group("op", "num", "tail")
+        word, num, tail = m.groups()
         op = _OPS.get(word) if word else None
-        read = _TAILS[tail] if tail in _TAILS else _read_tail(tail)
+        read = _TAILS.get(tail, _UNREAD)
+        if read is _UNREAD:
+            read = _read_tail(tail)
         if read is None or (word and op is None):
             return None
-        unit, sfx = read
+        unit, sfx, base_unit, factor = read
         value = float(num) if "," not in num else _number(num)
-        if unit in ("月", "日", "号") or (unit == "年" and 1900 <= value <= 2100):
-            return None  # a date, not an amount: left to _deadline
-        return _numeric(sfx or op, value, unit)
+        if unit in _DATE_UNITS and (unit != "年" or 1900 <= value <= 2100):
+            return None  # a date (11月, 2024年), not an amount: left to _deadline
+        return Value("numeric", sfx or op, value, unit, value * factor, base_unit)
     m = _RANGE.fullmatch(s)
     if m is not None:
         word, num, tail, num2, tail2 = m.group("op", "num", "tail", "num2", "tail2")
@@ -262,7 +270,7 @@ def _quantity(s: str) -> Value | None:
         value, upper = _number(num), _number(num2)
         if word or read1 is None or read2 is None or read1[1] or read2[1] or upper < value:
             return None  # an operator on a range, or 2024-03 (not a range)
-        unit1, unit2 = read1[0], read2[0]
+        unit1, unit2 = read1[0], read2[0]  # (unit, sfx, base unit, factor)
         if unit1 is None or unit2 is None or unit1 == unit2:
             return _numeric(None, value, unit2 or unit1, upper=upper)
     return None
@@ -324,7 +332,7 @@ def _cn_quantity(s: str) -> Value | None:
     read = _read_tail(tail)
     if read is None or (read[0] is not None and read[0] not in _UNIT_INFO):
         return None  # 十分满意 is not ten 分满意
-    unit, sfx = read
+    unit, sfx = read[:2]
     value = _cn_number(cn)
     if value is None or (len(cn) == 1 and not (unit or op or sfx)):
         return None  # a lone 一 or 百 is a word
