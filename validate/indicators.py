@@ -8,6 +8,8 @@ from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
 _NUMERIC_LOOKING = regex.compile(r"\d")
+# A long description that happens to hold numbers (招聘会 5 项：…) is prose, not a failed number.
+_SHORT_TARGET = 20
 # Words of an indicator name that belong to another 二级指标 group than the one it sits under.
 _CONTRADICTIONS = {
     "时效指标": regex.compile(r"准确率|合格率|达标率|正确率|满意度|覆盖率"),
@@ -34,7 +36,8 @@ def checks(indicators: pd.DataFrame, settings: ValidateSettings) -> list[CheckRe
                                    message=f"An indicator row under {_where(r) or 'its table'} has no name.",
                                    page=page, table_id=r["table_id"]))
         target = r["target_raw"] if isinstance(r["target_raw"], str) else ""
-        if r["target_kind"] == "text" and _NUMERIC_LOOKING.search(target):
+        if r["target_kind"] == "text" and _NUMERIC_LOOKING.search(target) and \
+                len("".join(target.split())) <= _SHORT_TARGET:
             out.append(CheckResult("indicator.target_parsed", sev, False, observed=target,
                                    expected="a number, a comparison or a deadline",
                                    message=f"The target of {name or 'an indicator'} 「{target}」 contains a number "
