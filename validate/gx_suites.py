@@ -71,7 +71,8 @@ def run(comparisons: list[Comparison], use_gx: bool = True) -> list[CheckResult]
         batch = state["batch_definition"].get_batch(batch_parameters={"dataframe": frame})
         outcome = batch.validate(state["suites"][name], result_format={"result_format": "COMPLETE"})
         for r in outcome.results:
-            if r.exception_info and r.exception_info.get("raised_exception"):
-                raise RuntimeError(f"GX suite {name} could not run: {r.exception_info.get('exception_message')}")
-            failed.update(int(i) for i in (r.result or {}).get("unexpected_index_list") or [])
+            unexpected = (r.result or {}).get("unexpected_index_list") or []
+            if not r.success and not unexpected:  # GX failed to evaluate: never a silent pass
+                raise RuntimeError(f"GX suite {name} could not run: {r.exception_info}")
+            failed.update(int(i) for i in unexpected)
     return [c.result(i not in failed) for i, c in enumerate(comparisons)]
