@@ -112,7 +112,7 @@ _IRREGULAR = {
     "千米": ("千米", 1.0), "公里": ("千米", 1.0), "千瓦": ("千瓦", 1.0), "千瓦时": ("千瓦时", 1.0),
 }
 _SCALES = {"百万": 1e6, "千万": 1e7, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3}
-# Units for which an actual above an '=' target still meets it (met rule 6).
+# Units for which an actual above an '=' target still meets it (met rule 7).
 AT_LEAST_UNITS = frozenset(_COUNT_UNITS) | {"%"}
 
 
@@ -185,7 +185,7 @@ _SCHEDULE = re.compile(r"按每?个?(?:季度|半年|月|年|周|日|天|旬)|�
 
 QUALITATIVE_MAX_CHARS = 20  # a longer phrase without a number is free text, not a judgement
 _BRACKETS = re.compile(r"\([^()]*\)")
-_SEPARATORS = re.compile(r"[,，;；。:：、]")
+_SEPARATORS = re.compile(r"[,，;；。:：]")  # clauses; 合格、有效 is still one judgement
 
 # Full-width ASCII (＝ ＞ （ ） ％ １００) and a few look-alikes → ASCII. The full-width comma stays:
 # it separates list items, never digits.
@@ -203,7 +203,8 @@ def _normalise(text: str) -> str:
     space separates."""
     if _WIDE.search(text):
         text = _WIDE.sub(lambda m: _ASCII[m.group()], text)
-    return "".join(text.split()).strip("。;；")
+    text = "".join(text.split()).strip("。;；")
+    return text.replace("(含)", "") if "(含)" in text else text  # 20万元(含)以上: 以上 says it
 
 
 def _number(s: str) -> float:
@@ -239,7 +240,7 @@ _TAILS = {t: _read_tail(t) for u in [""] + list(_KNOWN_UNITS)
           for t in (u, f"({u})", *(u + w for w in _SUFFIX_OPS)) if t != "()"}
 
 
-_UNREAD = ()
+_UNREAD = object()  # a tail not in _TAILS
 
 
 def _numeric(op, value, unit, upper=None, note=None) -> Value:

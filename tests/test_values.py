@@ -26,7 +26,7 @@ def fields(v: Value, *names: str) -> tuple:
     ("≤90%", "<="), ("<=90%", "<="), ("<90%", "<"), ("不少于90%", ">="), ("不低于90%", ">="),
     ("至少90%", ">="), ("90%以上", ">="), ("90%及以上", ">="), ("不高于90%", "<="),
     ("不超过90%", "<="), ("90%以内", "<="), ("90%以下", "<="), ("低于90%", "<"), ("高于90%", ">"),
-    ("达到90%", ">="), ("90%", None), ("≧90%", ">="), ("90(%)以上", ">="),
+    ("达到90%", ">="), ("90%", None), ("≧90%", ">="), ("90(%)以上", ">="), ("90%（含）以上", ">="),
 ])
 def test_operators_in_symbols_and_words(text, op):
     assert fields(P(text), "kind", "op", "value", "unit") == ("numeric", op, 90.0, "%")
@@ -326,6 +326,37 @@ def test_round_trip_ranges(a, b, sep, unit, unit_on_both, space):
     text = f"{lo}{unit if unit_on_both else ''}{space}{sep}{space}{hi}{unit}"
     v = P(text)
     assert (v.kind, v.op, v.value, v.upper, v.unit) == ("numeric", None, lo, hi, unit or None)
+
+
+def chinese_numeral(n: int) -> str:
+    """1 ≤ n < 10**8 written out: 1005 → 一千零五, 10001 → 一万零一."""
+    digits = "零一二三四五六七八九"
+
+    def below_10k(n: int) -> str:
+        out, gap = "", False
+        for place, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = n // place % 10
+            if d:
+                out += ("零" if gap else "") + digits[d] + name
+                gap = False
+            elif out:
+                gap = True
+        return out
+
+    high, low = divmod(n, 10_000)
+    if not high:
+        return below_10k(low)
+    return below_10k(high) + "万" + ("零" if 0 < low < 1000 else "") + below_10k(low)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(1, 10**8 - 1), st.sampled_from(["人", "项", "万元", "人次"]))
+def test_round_trip_chinese_numerals(n, unit):
+    text = chinese_numeral(n) + unit
+    v = P(text)
+    # 一万元 reads as 10000 元 (not 1 万元): the amount is the same either way
+    base_unit, factor = {"万元": ("元", 1e4)}.get(unit, (unit, 1))
+    assert (v.kind, v.base_value, v.base_unit) == ("numeric", n * factor, base_unit), text
 
 
 @settings(max_examples=300, deadline=None)
