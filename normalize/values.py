@@ -440,7 +440,7 @@ _PHRASES = {p: _parse_words(p) for p in (
     "部分达成指标并具有一定效果", "部分达成指标", "基本达成", "未达成指标", "未达成", "未完成",
     "无", "百分百", "百分之百", "合格", "是", "否", "提升", "提高", "改善", "有效", "健全",
     "建立健全", "完善", "良好", "明显", "效果明显", "显著", "按时完成", "及时", "准确", "满意",
-    "稳定", "正常", "到位")}
+    "稳定", "正常", "到位", "", "/", "-")}
 
 
 def parse_value(text: str | None) -> Value:
@@ -449,7 +449,7 @@ def parse_value(text: str | None) -> Value:
         if text is None:
             return _NONE
         text = str(text)
-    v = _quantity(text)
+    v = _PHRASES.get(text) or _quantity(text)  # most cells: a clean phrase or quantity
     if v is not None:
         return v
     s = _normalise(text)
