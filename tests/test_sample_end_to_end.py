@@ -1,0 +1,108 @@
+"""The whole path on the generated samples, compared with the truth written next to them."""
+import json
+from decimal import Decimal
+
+import pytest
+
+from pipeline.process import process
+
+FIELDS = ["section", "level1", "level2", "name", "target_raw", "actual_raw"]
+
+
+def _truth(pdf):
+    return json.loads(pdf.with_name(pdf.stem + ".truth.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed(seed_pdf):
+    return process(seed_pdf), _truth(seed_pdf)
+
+
+@pytest.fixture(scope="module")
+def project(project_pdf):
+    return process(project_pdf), _truth(project_pdf)
+
+
+def _records(df, fields):
+    return [tuple(None if v != v else v for v in row) for row in df[fields].itertuples(index=False)]
+
+
+def test_seed_report_metadata(seed):
+    result, truth = seed
+    r = result.report
+    assert r["status"] == "ok", r.get("error")
+    assert (r["unit_name"], r["fiscal_year"], r["report_kind"]) == (
+        truth["unit_name"], truth["fiscal_year"], truth["report_kind"])
+    assert r["text_source"] == "text"
+
+
+def test_seed_indicator_rows_match_the_truth(seed):
+    result, truth = seed
+    got = _records(result.rows.indicators, FIELDS)
+    want = [tuple(i[f] for f in FIELDS) for i in truth["indicators"]]
+    assert len(got) == len(want) == 79 + 82
+    assert got == want
+    assert "改善补助对象生活水平" in result.rows.indicators.name.values
+    assert "平" not in result.rows.indicators.name.values
+
+
+def test_seed_budget_lines_are_exact(seed):
+    result, truth = seed
+    lines = result.rows.budget_lines
+    got = {(r.line_label, r.measure): (r.value, r.unit, r.line_group, r.line_item)
+           for r in lines.itertuples()}
+    want = {(b["line_label"], b["measure"]): (Decimal(b["value"]), b["unit"], b["line_group"],
+                                              b["line_item"]) for b in truth["budget_lines"]}
+    assert len(lines) == 12
+    assert got == want
+
+
+def test_seed_met_is_false_for_exactly_the_missed_numeric_targets(seed):
+    ind = seed[0].rows.indicators
+    numeric = ind[(ind.target_kind == "numeric") & (ind.actual_kind == "numeric")]
+    assert len(numeric) > 50
+    assert sorted(numeric[numeric.met == False].name) == sorted(  # noqa: E712
+        ["服装购置清洗计划完成量", "政策知晓度", "受理大厅日常受理量", "职工满意度"])
+    partial = ind[ind.actual_raw.fillna("").str.startswith("部分达成")]
+    assert len(partial) == 2
+    assert set(partial.actual_status) == {"partial"} and not partial.met.any()
+
+
+def test_seed_every_row_is_traceable_to_its_page_and_box(seed):
+    result, _ = seed
+    for df in (result.rows.indicators, result.rows.budget_lines):
+        assert df.page.notna().all() and (df.page >= 1).all()
+        assert (df.x1 > df.x0).all() and (df.bottom > df.top).all()
+    cells = result.rows.cells
+    assert cells.page.between(1, result.report["page_count"]).all()
+
+
+def test_seed_checks_all_pass(seed):
+    result, _ = seed
+    errors = [c for c in result.checks if c.severity == "error" and not c.passed]
+    assert errors == []
+    names = {c.check for c in result.checks}
+    assert {"budget.execution_rate"} <= names
+
+
+def test_project_sample_indicators_and_funding(project):
+    result, truth = project
+    fields = ["project", "level1", "level2", "name", "target_raw", "actual_raw", "weight",
+              "score", "deviation_note"]
+    got = _records(result.rows.indicators, fields)
+    want = [tuple(i[f] for f in fields) for i in truth["indicators"]]
+    assert got == want
+    lines = result.rows.budget_lines
+    funding = lines[lines.line_label != "总分"]
+    got = {(r.project, r.line_label, r.measure): (r.value, r.unit) for r in funding.itertuples()}
+    want = {(b["project"], b["line_label"], b["measure"]): (Decimal(b["value"]), b["unit"])
+            for b in truth["budget_lines"]}
+    assert got == want
+
+
+def test_project_sample_lands(project):
+    result, truth = project
+    assert result.report["report_kind"] == "project_self_evaluation"
+    assert result.report["fiscal_year"] == truth["fiscal_year"]
+    failed = [c for c in result.checks if c.severity == "error" and not c.passed]
+    assert failed == [], failed
