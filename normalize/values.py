@@ -261,8 +261,8 @@ def _quantity(s: str) -> Value | None:
             return None
         unit, sfx, base_unit, factor = read
         value = float(num) if "," not in num else _number(num)
-        if unit in _DATE_UNITS and (unit != "年" or 1900 <= value <= 2100):
-            return None  # a date (11月, 2024年), not an amount: left to _deadline
+        if unit in _DATE_UNITS and not sfx and (unit != "年" or 1900 <= value <= 2100):
+            return None  # a date (11月, 2024年), not an amount (3日内): left to _deadline
         return Value("numeric", sfx or op, value, unit, value * factor, base_unit)
     m = _RANGE.fullmatch(s)
     if m is not None:

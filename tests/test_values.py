@@ -88,6 +88,7 @@ def test_a_descending_pair_is_not_a_range():
     ("3千元", "千元", 3000, "元"),
     ("5千克", "千克", 5, "千克"),  # 千克 is a unit of its own, not 千 × 克
     ("≤3个工作日", "个工作日", 3, "个工作日"),
+    ("3日内", "日", 3, "日"),  # a duration; 3日前 would be a date
     ("≥900客", "客", 900, "客"),
     ("146恒研", "恒研", 146, "恒研"),  # an unlisted unit word of one or two characters
     ("5‰", "‰", 0.5, "%"),
