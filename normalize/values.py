@@ -422,9 +422,6 @@ def _words(s: str) -> Value:
     return _TEXT
 
 
-# ---------------------------------------------------------------------------------------------
-# Public API.
-
 def _parse_words(s: str) -> Value:
     """A normalised cell that is not a plain quantity."""
     if s.lower() in _NONE_WORDS:
@@ -442,6 +439,9 @@ _PHRASES = {p: _parse_words(p) for p in (
     "建立健全", "完善", "良好", "明显", "效果明显", "显著", "按时完成", "及时", "准确", "满意",
     "稳定", "正常", "到位", "", "/", "-")}
 
+
+# ---------------------------------------------------------------------------------------------
+# Public API.
 
 def parse_value(text: str | None) -> Value:
     """One cell's text → Value. Never raises; what it cannot read becomes kind `text`."""
