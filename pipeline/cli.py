@@ -1,4 +1,5 @@
-"""`python -m pipeline ingest PATH... [--out DIR] [--workers N] [--force]` and `accept`."""
+"""`python -m pipeline ingest PATH... [--out DIR] [--workers N] [--timeout S] [--dask ADDRESS]
+[--force] [--retry-failed] [--prune]` and `accept`."""
 from __future__ import annotations
 
 import argparse
@@ -6,9 +7,31 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.settings import DEFAULT_TIMEOUT_S, RunSettings, default_workers
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 seconds, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,9 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="extract, normalize, validate and write PDFs")
     ingest.add_argument("paths", nargs="+", type=Path, help="PDF files or folders (recursive)")
     ingest.add_argument("--out", type=Path, default=Path("outputs"), help="output folder")
-    ingest.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    ingest.add_argument("--workers", type=_positive_int, default=default_workers(),
                         help="worker processes (default: number of cores)")
+    ingest.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                        help=f"per-report time limit; 0 = none (default {DEFAULT_TIMEOUT_S:g})")
+    ingest.add_argument("--dask", metavar="ADDRESS",
+                        help="run reports on a Dask cluster, e.g. tcp://scheduler:8786; inputs and"
+                             " --out must be on storage every worker sees at the same paths")
     ingest.add_argument("--force", action="store_true", help="re-extract unchanged files")
+    ingest.add_argument("--retry-failed", action="store_true",
+                        help="re-extract unchanged files whose last attempt failed")
     ingest.add_argument("--prune", action="store_true",
                         help="drop rows of inputs that are no longer among PATHs")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -45,10 +75,21 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     from pipeline.run import UsageError, ingest
 
+    settings = RunSettings(workers=args.workers, timeout=args.timeout, dask=args.dask,
+                           force=args.force, retry_failed=args.retry_failed, prune=args.prune,
+                           progress=not args.no_progress and sys.stderr.isatty())
+    if settings.dask:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("error: --dask needs the dask extra: pip install 'budgetperf[dask]'", file=sys.stderr)
+            return EXIT_USAGE
     try:
-        summary = ingest(args.paths, args.out, workers=args.workers, force=args.force,
-                         prune=args.prune, progress=not args.no_progress and sys.stderr.isatty())
+        summary = ingest(args.paths, args.out, settings)
     except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConnectionError as exc:  # the Dask scheduler cannot be reached
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(summary.render())

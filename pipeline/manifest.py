@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.store import write_atomic
 
@@ -13,6 +13,7 @@ SCHEMA = pa.schema([
     ("source_path", pa.string()), ("file_sha256", pa.string()), ("report_id", pa.string()),
     ("size", pa.int64()), ("mtime_ns", pa.int64()), ("pipeline_version", pa.string()),
     ("status", pa.string()), ("fiscal_year", pa.int16()), ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("files", pa.list_(pa.string())),  # the report's Parquet files, relative to --out
 ])
 
 
@@ -21,8 +22,10 @@ def load(out: Path) -> dict[str, dict]:
     path = out / MANIFEST
     if not path.exists():
         return {}
-    df = pd.read_parquet(path)
-    return {r["source_path"]: r for r in df.to_dict("records")}
+    # via pyarrow, not pandas: nulls stay None (pandas turns a null int16 into NaN, which then
+    # cannot be written back as int16)
+    rows = pq.read_table(path).to_pylist()
+    return {r["source_path"]: r for r in rows}
 
 
 def save(out: Path, entries: dict[str, dict]) -> None:

@@ -55,16 +55,25 @@ def _one_line(exc: BaseException) -> str:
     return text if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {text}"
 
 
-def process(path: str | Path, acceptances: dict | None = None) -> ReportResult:
-    """Extract, normalize and validate one PDF. Never raises: failures become a failed report."""
+def failed(path: str | Path, error: str, sha256: str | None = None) -> ReportResult:
+    """A failed report for `path` with a one-line reason (timeouts, dead workers, unreadable files)."""
+    report = _report_row(Path(path), sha256)
+    report["error"] = " ".join(error.split())
+    return ReportResult(ReportRows(report))
+
+
+def process(path: str | Path, acceptances: dict | None = None,
+            sha256: str | None = None) -> ReportResult:
+    """Extract, normalize and validate one PDF. Never raises: failures become a failed report.
+
+    `sha256` skips hashing the file again when the caller already has its hash.
+    """
     path = Path(path)
     started = time.perf_counter()
     try:
-        sha = file_sha256(path)
+        sha = sha256 or file_sha256(path)
     except OSError as exc:
-        report = _report_row(path, None)
-        report["error"] = f"cannot read file: {exc.strerror or exc}"
-        return ReportResult(ReportRows(report))
+        return failed(path, f"cannot read file: {exc.strerror or exc}")
     report = _report_row(path, sha)
     try:
         doc = read_document(path)

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, manifest
-from pipeline.process import ReportResult, file_sha256, process
-from pipeline.store import remove_report, write_report
-from normalize.rows import frame
+from pipeline import __version__, executors, manifest
+from pipeline.process import file_sha256
+from pipeline.runlog import RunLog, record_interrupted
+from pipeline.settings import RunSettings
+from pipeline.store import remove_report, remove_temp_files
+from pipeline.worker import Landed, ReportTask, one_line
 
 
 class UsageError(Exception):
@@ -31,28 +31,37 @@ class Summary:
     budget_lines: int = 0
     checks_failed: int = 0
     pages: int = 0
+    pruned: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    run: dict = field(default_factory=dict)  # the run row written to OUT/runs/runs.jsonl
 
     @property
     def all_landed(self) -> bool:
         return not (self.quarantined or self.failed)
 
-    def add(self, result: ReportResult) -> None:
-        r = result.report
+    def add(self, landed: Landed) -> None:
+        r = landed.report
         setattr(self, r["status"], getattr(self, r["status"]) + 1)
-        self.indicators += len(result.rows.indicators)
-        self.budget_lines += len(result.rows.budget_lines)
-        self.checks_failed += sum(not c.passed for c in result.checks)
+        self.indicators += landed.indicators
+        self.budget_lines += landed.budget_lines
+        self.checks_failed += landed.checks_failed
         self.pages += int(r.get("page_count") or 0)
         if r["status"] != "ok":
             self.failures.append(f"{r['status']}: {r['source_path']}: {r.get('error')}")
+
+    def counts(self) -> dict:
+        rate = self.pages / self.seconds if self.seconds else 0.0
+        return {k: getattr(self, k) for k in ("ok", "quarantined", "failed", "skipped", "pruned",
+                                              "indicators", "budget_lines", "checks_failed",
+                                              "pages")} | {"seconds": round(self.seconds, 3),
+                                                           "pages_per_s": round(rate, 2)}
 
     def render(self) -> str:
         rate = self.pages / self.seconds if self.seconds else 0.0
         lines = [
             f"reports: {self.ok} ok, {self.quarantined} quarantined, {self.failed} failed,"
-            f" {self.skipped} unchanged (skipped)",
+            f" {self.skipped} unchanged (skipped)" + (f", {self.pruned} pruned" if self.pruned else ""),
             f"rows: {self.indicators} indicators, {self.budget_lines} budget lines;"
             f" {self.checks_failed} checks failed",
             f"pages: {self.pages} in {self.seconds:.1f} s ({rate:.1f} pages/s)",
@@ -60,6 +69,8 @@ class Summary:
         lines += self.failures[:20]
         if len(self.failures) > 20:
             lines.append(f"… and {len(self.failures) - 20} more (see the reports dataset)")
+        if self.run:
+            lines.append(f"run {self.run['run_id']}: log in runs/{self.run['run_id']}.jsonl")
         return "\n".join(lines)
 
 
@@ -67,7 +78,9 @@ def find_pdfs(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() == ".pdf" and q.is_file()))
+            # a dangling link or unreadable entry is kept: it becomes a failed report, not silence
+            found.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() == ".pdf"
+                                and (q.is_file() or q.is_symlink())))
         elif p.exists() or p.is_symlink():
             found.append(p)
         else:
@@ -103,12 +116,15 @@ def _stat_key(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def plan(pdfs: list[Path], done: dict[str, dict], force: bool) -> tuple[list[Path], int]:
-    """Which inputs need work. Unchanged size+mtime skips without hashing; else the hash decides."""
+def plan(pdfs: list[Path], done: dict[str, dict], force: bool = False,
+         retry_failed: bool = False) -> tuple[list[Path], int]:
+    """Which inputs need work. Unchanged size+mtime skips without hashing; else the hash decides.
+    A new pipeline version redoes everything; --retry-failed redoes files whose last try failed."""
     todo, skipped = [], 0
     for p in pdfs:
         entry = done.get(str(p))
-        fresh = (not force and entry is not None and entry["pipeline_version"] == __version__)
+        fresh = (not force and entry is not None and entry["pipeline_version"] == __version__
+                 and not (retry_failed and entry["status"] == "failed"))
         key = _stat_key(p)
         if fresh and key == (entry["size"], entry["mtime_ns"]):
             skipped += 1
@@ -120,82 +136,86 @@ def plan(pdfs: list[Path], done: dict[str, dict], force: bool) -> tuple[list[Pat
     return todo, skipped
 
 
-def _frames(result: ReportResult) -> dict:
-    rows, rid = result.rows, result.report["report_id"]
-    return {
-        "reports": frame("reports", [result.report]),
-        "tables": rows.tables, "cells": rows.cells,
-        "indicators": rows.indicators, "budget_lines": rows.budget_lines,
-        "checks": frame("checks", [c.as_row(rid) for c in result.checks]),
-    }
-
-
-def _land(out: Path, result: ReportResult, done: dict[str, dict]) -> None:
-    r = result.report
+def _record(out: Path, landed: Landed, done: dict[str, dict]) -> None:
+    """A report's files are written: drop the file's previous rows if its content changed, and
+    note it in the manifest."""
+    r = landed.report
     src = r["source_path"]
     old = done.get(src)
     if old and old["report_id"] != r["report_id"] and not any(
             e["report_id"] == old["report_id"] for k, e in done.items() if k != src):
         remove_report(out, old["report_id"])  # the file changed: its old rows go
-    write_report(out, r["report_id"], r.get("fiscal_year"), r["status"] == "quarantined",
-                 _frames(result))
     size, mtime = _stat_key(Path(src)) or (None, None)
     done[src] = {**{k: r.get(k) for k in ("source_path", "file_sha256", "report_id",
                                             "pipeline_version", "status", "fiscal_year",
-                                            "ingested_at")}, "size": size, "mtime_ns": mtime}
+                                            "ingested_at")},
+                 "size": size, "mtime_ns": mtime, "files": list(landed.files)}
 
 
-def _results(todo: list[Path], workers: int, acceptances: dict):
-    if workers <= 1 or len(todo) <= 1:
-        for p in todo:
-            yield process(p, acceptances)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(process, p, acceptances): p for p in todo}
-        for fut in as_completed(futures):
-            yield fut.result()
+def _results(todo: list[Path], task: ReportTask, settings: RunSettings) -> Iterator[Landed]:
+    paths = [str(p) for p in todo]
+    if settings.dask:
+        return executors.run_dask(paths, task, settings.dask)
+    if settings.workers <= 1 or len(paths) <= 1:
+        return executors.run_inline(paths, task)
+    return executors.run_pool(paths, task, min(settings.workers, len(paths)),
+                              settings.in_flight_per_worker)
 
 
-def ingest(paths: list[Path], out: Path, workers: int = 1, force: bool = False,
-           prune: bool = False, progress: bool = False) -> Summary:
+def ingest(paths: list[Path], out: Path, settings: RunSettings | None = None, **options) -> Summary:
+    """Ingest every PDF under `paths` into `out`. `options` are RunSettings fields (workers=...)."""
     from validate.acceptance import load_acceptances
 
+    settings = settings or RunSettings(**options)
     pdfs = find_pdfs(paths)
     summary = Summary()
     started = time.perf_counter()
     with locked(out):
+        remove_temp_files(out)  # left by a killed run; no other writer while we hold the lock
+        record_interrupted(out)
         done = manifest.load(out)
-        todo, summary.skipped = plan(pdfs, done, force)
+        todo, summary.skipped = plan(pdfs, done, settings.force, settings.retry_failed)
         acceptances = load_acceptances(out)
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(todo), unit="report", dynamic_ncols=True)
+        task = ReportTask(out=str(out.absolute() if settings.dask else out),
+                          acceptances=acceptances, timeout=float(settings.timeout))
+        log = RunLog(out)
+        log.event("run_started", pipeline_version=__version__, inputs=len(pdfs), todo=len(todo),
+                  skipped=summary.skipped, executor=settings.executor, timeout=settings.timeout,
+                  paths=[str(p) for p in paths])
+        bar = _progress(len(todo)) if settings.progress else None
+        saved = time.monotonic()
         try:
-            for result in _results(todo, workers, acceptances):
-                _land(out, result, done)
-                summary.add(result)
+            for landed in _results(todo, task, settings):
+                _record(out, landed, done)
+                summary.add(landed)
+                log.report(landed)
                 if bar:
                     bar.update(1)
-                    bar.set_postfix_str(Path(result.report["source_path"]).name[:40])
-        finally:
-            if bar:
-                bar.close()
-            if prune:
+                    bar.set_postfix_str(Path(landed.report["source_path"]).name[:40])
+                if time.monotonic() - saved >= settings.manifest_checkpoint_s:
+                    manifest.save(out, done)  # a killed run keeps what it finished
+                    saved = time.monotonic()
+            if settings.prune:
                 keep = {str(p) for p in pdfs}
                 for src in [s for s in done if s not in keep]:
                     remove_report(out, done.pop(src)["report_id"])
+                    summary.pruned += 1
+        except BaseException as exc:
+            log.event("run_aborted", error=one_line(exc))  # the next run records it as interrupted
+            log.close()
+            raise
+        finally:
+            if bar:
+                bar.close()
             manifest.save(out, done)
         summary.seconds = time.perf_counter() - started
-        _log_run(out, summary, len(pdfs))
+        summary.run = log.finish(
+            pipeline_version=__version__, executor=settings.executor, timeout=settings.timeout,
+            inputs=len(pdfs), todo=len(todo), **summary.counts())
     return summary
 
 
-def _log_run(out: Path, summary: Summary, n_inputs: int) -> None:
-    runs = out / "runs"
-    runs.mkdir(exist_ok=True)
-    row = {"finished_at": datetime.now(timezone.utc).isoformat(), "pipeline_version": __version__,
-           "inputs": n_inputs, **{k: v for k, v in vars(summary).items()}}
-    with open(runs / "runs.jsonl", "a", encoding="utf-8") as f:
-        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+def _progress(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", dynamic_ncols=True)

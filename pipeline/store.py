@@ -52,6 +52,19 @@ def write_atomic(table: pa.Table, path: Path) -> None:
         raise
 
 
+TEMP_GLOB = ".*.tmp"  # write_atomic's temp names: hidden, and not *.parquet, so readers skip them
+
+
+def remove_temp_files(out: Path) -> int:
+    """Delete temp files a killed run left behind. Only call while holding the run lock."""
+    n = 0
+    for p in out.rglob(TEMP_GLOB):
+        if p.is_file():
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
 def report_files(out: Path, report_id: str) -> list[Path]:
     """Every file of one report, landed or quarantined, in any partition."""
     name = f"{report_id}.parquet"

@@ -1,0 +1,45 @@
+"""Reports on a Dask distributed cluster (optional extra: pip install 'budgetperf[dask]').
+
+Workers read the inputs and write the Parquet files themselves, so every worker must see the input
+paths and `--out` at the same paths as the coordinator: shared storage (NFS, a mounted share).
+Only the small Landed summaries travel back over the network.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from distributed import Client, as_completed
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from pipeline.worker import Landed, ReportTask, init_worker, one_line
+
+
+class WarmWorker(WorkerPlugin):
+    """GX (and OCR, once wired in) load once per Dask worker, when it joins."""
+
+    name = "budgetperf-warm-worker"
+
+    def setup(self, worker) -> None:
+        init_worker()
+
+
+def run_on_cluster(paths: list[str], task: ReportTask, address: str) -> Iterator[Landed]:
+    try:
+        client = Client(address, timeout="30s")
+    except OSError as exc:
+        raise ConnectionError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        client.register_plugin(WarmWorker())
+        # pure=False: the same path may be re-run on purpose (--force); retries=1 survives one lost worker
+        futures = client.map(task, paths, pure=False, retries=1)
+        path_of = {f.key: p for f, p in zip(futures, paths)}
+        for fut in as_completed(futures):
+            p = path_of[fut.key]
+            if fut.status != "finished":  # error, or cancelled when a worker was lost twice
+                why = one_line(fut.exception()) if fut.status == "error" else fut.status
+                yield task.lost(p, f"dask task failed: {why}")
+            else:
+                yield fut.result()
+            fut.release()
+    finally:
+        client.close()

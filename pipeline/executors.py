@@ -1,0 +1,88 @@
+"""Where reports run: in this process, in a local process pool, or on a Dask cluster. Each executor
+takes the input paths and a ReportTask and yields one Landed per path, in completion order, as
+soon as it is written, so the coordinator can record progress while the batch runs."""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from pipeline.worker import Landed, ReportTask, init_worker, one_line
+
+# Imported once in the fork server, so each pool worker starts with them loaded (GX alone takes
+# seconds to import). The fork server is a clean process: workers do not inherit the run's lock.
+_PRELOAD = ["pipeline.worker", "great_expectations"]
+
+WORKER_DIED = "worker process died while processing this file (crash or out of memory)"
+
+
+def run_inline(paths: list[str], task: ReportTask) -> Iterator[Landed]:
+    if paths:
+        init_worker()
+    for p in paths:
+        yield task(p)
+
+
+def _pool_context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
+def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_worker: int
+             ) -> Iterator[Landed]:
+    """A process pool with a bounded queue (memory stays flat however long the batch).
+
+    If a worker dies, the pool breaks and every report in flight with it is a suspect: the
+    suspects are re-run one at a time in a fresh pool, and one that kills that pool too is
+    recorded as failed. The batch goes on.
+    """
+    pending, suspects = deque(paths), deque()
+    limit = workers * in_flight_per_worker
+    ctx = _pool_context()
+    while pending or suspects:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
+                                   initargs=(True,))
+        running: dict = {}
+        broken = False
+        try:
+            while (pending or suspects or running) and not broken:
+                if suspects:
+                    if not running:
+                        p = suspects.popleft()
+                        running[pool.submit(task, p)] = p
+                else:
+                    while pending and len(running) < limit:
+                        p = pending.popleft()
+                        running[pool.submit(task, p)] = p
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                alone = len(running) == 1
+                for fut in done:
+                    p = running.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        if alone:
+                            yield task.lost(p, WORKER_DIED)
+                        else:
+                            suspects.append(p)
+                    except OSError:
+                        raise  # --out unwritable or full: no point going on
+                    except Exception as exc:  # e.g. a result that cannot be pickled back
+                        yield task.lost(p, f"task failed: {one_line(exc)}")
+            if broken:
+                suspects.extend(running.values())  # in flight when it broke: suspects too
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def run_dask(paths: list[str], task: ReportTask, address: str) -> Iterator[Landed]:
+    from pipeline.dask_executor import run_on_cluster  # dask is an optional extra
+
+    yield from run_on_cluster(paths, task, address)
