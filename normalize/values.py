@@ -48,18 +48,22 @@ Met rule (`is_met(target, actual)`):
    plan of 679 人次 or 70 % is a floor by nature. Money, time and physical units must match.
    The rule cannot tell lower-is-better rates (失业率) written with `=`; those read as floors.
 
-Speed (bench/bench_values.py): patterns are compiled once at import, no per-call compilation,
-no cache of inputs (only a table of the commonest fixed phrases, read once at import). `Value`
-is a `typing.NamedTuple` — immutable, typed, named fields — because a frozen dataclass costs
-~3 µs to construct here, more than half the 5 µs per cell that 200,000 cells/s allows.
+Speed (bench/bench_values.py): patterns are compiled once at import, no per-call compilation;
+the commonest fixed phrases are a table read once at import. Parsed cells are kept in an LRU
+cache of `CACHE_SIZE` (reports repeat cells: the seed prints 301 cells, 123 distinct); the
+benchmark reports cold figures for repeated and for fresh strings. `Value` is a
+`typing.NamedTuple` — immutable (so cached Values can be shared), typed, named fields — because
+a frozen dataclass costs ~3 µs to construct here, more than half the 5 µs per cell that
+200,000 cells/s allows.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import NamedTuple
 
-__all__ = ["Value", "parse_value", "is_met", "AT_LEAST_UNITS", "KINDS", "STATUSES"]
+__all__ = ["Value", "parse_value", "is_met", "clear_cache", "AT_LEAST_UNITS", "KINDS", "STATUSES"]
 
 KINDS = ("numeric", "qualitative", "deadline", "text", "none")
 STATUSES = ("achieved", "partial", "not_achieved")
@@ -179,6 +183,7 @@ _DATE = re.compile(
     r"[0-9](?<![0-9.][0-9])(?:[0-9]{3}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}[日号])?"
     r"|[0-9]?(?:[、,，][0-9]{1,2})*月(?:[0-9]{1,2}[日号])?|[0-9]?[日号])"
     r"(?:底|末|初|上旬|中旬|下旬)?(?:之?前|以前|之内|内)?")
+_DEADLINE_HINT = re.compile("[年月日号季周旬天]")  # every _DATE and _SCHEDULE match has one
 _DATE_PREFIXES = ("每季度", "每个月", "每月", "每年", "每周", "每")  # kept with the date in note
 _SCHEDULE = re.compile(r"按每?个?(?:季度|半年|月|年|周|日|天|旬)|每个?(?:季度|半年|月)(?![0-9])"
                        r"|全年|年(?<![0-9]年)[底末初中]|月(?<![0-9]月)[底末初]|季[末初]|当月|次月")
@@ -241,6 +246,7 @@ _TAILS = {t: _read_tail(t) for u in [""] + list(_KNOWN_UNITS)
 
 
 _UNREAD = object()  # a tail not in _TAILS
+_new_tuple = tuple.__new__
 
 
 def _numeric(op, value, unit, upper=None, note=None) -> Value:
@@ -263,7 +269,9 @@ def _quantity(s: str) -> Value | None:
         value = float(num) if "," not in num else _number(num)
         if unit in _DATE_UNITS and not sfx and (unit != "年" or 1900 <= value <= 2100):
             return None  # a date (11月, 2024年), not an amount (3日内): left to _deadline
-        return Value("numeric", sfx or op, value, unit, value * factor, base_unit)
+        # tuple.__new__ skips NamedTuple's Python-level __new__: this is the hot path
+        return _new_tuple(Value, ("numeric", sfx or op, value, unit, value * factor, base_unit,
+                                  None, None, None, None))
     m = _RANGE.fullmatch(s)
     if m is not None:
         word, num, tail, num2, tail2 = m.group("op", "num", "tail", "num2", "tail2")
@@ -342,6 +350,8 @@ def _cn_quantity(s: str) -> Value | None:
 
 def _deadline(s: str) -> Value | None:
     """Dates and schedules anywhere in the text; their words, in order, go to `note`."""
+    if not _DEADLINE_HINT.search(s):  # one quick scan instead of two on most long texts
+        return None
     spans = []
     for m in _DATE.finditer(s):
         start, end = m.span()
@@ -449,6 +459,18 @@ def parse_value(text: str | None) -> Value:
         if text is None:
             return _NONE
         text = str(text)
+    return _parse_cached(text)
+
+
+CACHE_SIZE = 8192  # cells remembered; one report has a few hundred, most repeated (=100.00(%))
+
+
+def clear_cache() -> None:
+    """Forget the cells parsed so far (benchmarks measure cold)."""
+    _parse_cached.cache_clear()
+
+
+def _parse(text: str) -> Value:
     v = _PHRASES.get(text) or _quantity(text)  # most cells: a clean phrase or quantity
     if v is not None:
         return v
@@ -461,6 +483,9 @@ def parse_value(text: str | None) -> Value:
         if v is not None:
             return v
     return _parse_words(s)
+
+
+_parse_cached = functools.lru_cache(maxsize=CACHE_SIZE)(_parse)  # Values are immutable
 
 
 def _close(a: float, b: float) -> bool:
