@@ -148,7 +148,7 @@ _NOT_A_UNIT_START = set("以及之内至到月日号年前后左")  # suffix ops
 # ---------------------------------------------------------------------------------------------
 # Patterns, compiled once.
 
-_NUM = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_NUM = r"-?[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"  # 2,940.05; 100.00; -5
 # Operators are captured loosely by character class and checked against _OPS.
 _OP_LAST_CHARS = {word[-1] for word in _OPS}
 _OP_CHARS = "".join(sorted({ch for word in _OPS for ch in word if not word.isascii()} - {"≥", "≤"}))
