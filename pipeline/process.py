@@ -51,8 +51,10 @@ def _report_row(path: Path, sha: str | None) -> dict:
 
 
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, ExtractError):  # the path is in source_path already
+        return f"{exc.kind}: {exc.reason}"
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {text}"
+    return f"{type(exc).__name__}: {text}"
 
 
 def failed(path: str | Path, error: str, sha256: str | None = None) -> ReportResult:
