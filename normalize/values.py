@@ -50,7 +50,7 @@ Met rule (`is_met(target, actual)`):
 
 Speed (bench/bench_values.py): patterns are compiled once at import, no per-call compilation;
 the commonest fixed phrases are a table read once at import. Parsed cells are kept in an LRU
-cache of `CACHE_SIZE` (reports repeat cells: the seed prints 301 cells, 123 distinct); the
+cache of `CACHE_SIZE` (reports repeat cells: the seed prints 245 cells, 98 distinct); the
 benchmark reports cold figures for repeated and for fresh strings. `Value` is a
 `typing.NamedTuple` — immutable (so cached Values can be shared), typed, named fields — because
 a frozen dataclass costs ~3 µs to construct here, more than half the 5 µs per cell that
