@@ -34,7 +34,7 @@ def _value_columns(prefix: str, v: Value) -> dict:
             f"{prefix}_base_value": v.base_value, f"{prefix}_kind": v.kind,
             f"{prefix}_note": v.note}
     if prefix == "target":
-        cols["target_upper"] = getattr(v, "upper", None)
+        cols["target_upper"] = v.upper
     else:
         cols["actual_status"] = v.status
     return cols
