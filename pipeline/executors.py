@@ -4,6 +4,7 @@ soon as it is written, so the coordinator can record progress while the batch ru
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -12,7 +13,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pipeline.worker import Landed, ReportTask, init_worker, one_line
 
 # Imported once in the fork server, so each pool worker starts with them loaded (GX alone takes
-# seconds to import). The fork server is a clean process: workers do not inherit the run's lock.
+# seconds to import). The fork server is a clean process: workers do not inherit the run's lock
+# or the coordinator's threads.
 _PRELOAD = ["pipeline.worker", "great_expectations"]
 
 WORKER_DIED = "worker process died while processing this file (crash or out of memory)"
@@ -47,7 +49,7 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
     ctx = _pool_context()
     while pending or suspects:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
-                                   initargs=(True,))
+                                   initargs=(os.getpid(),))
         running: dict = {}
         broken = False
         try:

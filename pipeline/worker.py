@@ -5,11 +5,10 @@ storage that every worker can write to.
 """
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
+import select
 import socket
-import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +34,12 @@ class Landed:
     files: tuple[str, ...] = ()  # written, relative to --out
 
 
-def init_worker(die_with_parent: bool = False) -> None:
+def init_worker(coordinator_pid: int | None = None) -> None:
     """Load what every report needs once per worker, not once per report: the extract / normalize /
-    validate modules, Great Expectations' context, and the OCR model when OCR is wired in."""
-    if die_with_parent:
-        _die_with_parent()
+    validate modules, Great Expectations' context, and the OCR model when OCR is wired in.
+    With `coordinator_pid`, the worker exits when that process dies (see _exit_with)."""
+    if coordinator_pid is not None:
+        _exit_with(coordinator_pid)
     from validate import gx_suites
 
     gx_suites.warm_up()
@@ -52,15 +52,32 @@ def init_worker(die_with_parent: bool = False) -> None:
         warm()
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this worker when its parent dies, so a killed run leaves no orphan writers."""
-    if not sys.platform.startswith("linux"):
-        return
+def _exit_with(pid: int) -> None:
+    """A killed coordinator (kill -9) cannot shut its pool down, and pool workers wait on their
+    task queue forever; they also keep the fork server alive. So each worker watches the
+    coordinator and exits as soon as it is gone, leaving no orphans behind."""
     try:
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
+        fd = os.pidfd_open(pid)  # Linux ≥ 5.3: readable once the process has exited
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:  # alive, someone else's (only after pid reuse)
+                    continue
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-coordinator", daemon=True).start()
 
 
 def frames(result: ReportResult) -> dict:

@@ -1,0 +1,123 @@
+"""kill -9 in the middle of a run, then run again: the output is complete and row for row the same
+as a run that was never interrupted; temp files of the killed run never reach readers."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SAMPLES, corpus_pdf
+from pipeline.cli import main
+from pipeline.store import DATASETS, read_dataset
+
+CORPUS_INPUTS = ("jiangsu-2019-party-office-budget-tables.pdf", "jiangsu-2019-party-office-budget-text.pdf",
+                 "scanned-chinese-prose-2p.pdf")
+VOLATILE = ["ingested_at", "seconds"]  # differ between any two runs
+
+
+def _landed_reports(out: Path) -> list[Path]:
+    return [p for p in out.glob("**/reports/fiscal_year=*/*.parquet")]
+
+
+def _rows(out: Path) -> dict[str, pd.DataFrame]:
+    """Every dataset, landed and quarantined, without run-dependent columns, in a stable order."""
+    found = {}
+    for root, prefix in ((out, ""), (out / "quarantine", "quarantine/")):
+        for dataset in DATASETS:
+            df = read_dataset(root, dataset).drop(columns=VOLATILE, errors="ignore")
+            df = df.astype(str).sort_values(list(df.columns)).reset_index(drop=True)
+            found[prefix + dataset] = df
+    return found
+
+
+def _files(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*.parquet") if p.name != "manifest.parquet")
+
+
+def _session_processes(sid: int) -> list[int]:
+    psutil = pytest.importorskip("psutil")
+    alive = []
+    for proc in psutil.process_iter():
+        try:
+            if os.getsid(proc.pid) == sid and proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(proc.pid)
+        except (ProcessLookupError, psutil.Error, PermissionError):
+            continue
+    return alive
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("in")
+    for name in CORPUS_INPUTS:
+        shutil.copy(corpus_pdf(name), folder / name)
+    for pdf in SAMPLES.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    return folder
+
+
+def test_kill_9_mid_run_then_rerun_equals_an_uninterrupted_run(inbox, tmp_path):
+    n_inputs = len(list(inbox.glob("*.pdf")))
+    reference = tmp_path / "reference"
+    assert main(["ingest", str(inbox), "--out", str(reference), "--workers", "2"]) in (0, 1)
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(inbox), "--out", str(out),
+           "--workers", "2", "--no-progress"]
+    run = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not _landed_reports(out) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.poll() is None, "the run ended before it could be killed"
+        os.kill(run.pid, signal.SIGKILL)  # the coordinator only, as `kill -9 PID` would
+        run.wait()
+        landed_at_kill = len(_landed_reports(out))
+        assert 1 <= landed_at_kill < n_inputs
+
+        # its pool workers die with it (PR_SET_PDEATHSIG) instead of writing on as orphans
+        deadline = time.monotonic() + 10
+        while _session_processes(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _session_processes(run.pid) == []
+    finally:
+        for pid in _session_processes(run.pid):
+            os.kill(pid, signal.SIGKILL)
+
+    # what a kill mid-write leaves: a hidden temp file next to the finished ones. Readers of the
+    # datasets never see it, and the next run deletes it.
+    for root in (out, reference):
+        year_dir = root / "reports" / "fiscal_year=2019"
+        year_dir.mkdir(parents=True, exist_ok=True)
+        (year_dir / ".0123456789abcdef.k3x9.tmp").write_bytes(b"PAR1 half a file")
+    n_files = len(list((reference / "reports").glob("fiscal_year=*/*.parquet")))
+    assert len(pd.read_parquet(reference / "reports")) == n_files >= 3
+    duckdb = pytest.importorskip("duckdb")
+    assert duckdb.sql(f"SELECT count(*) FROM '{reference}/reports/**/*.parquet'").fetchall()[0][0] == n_files
+
+    assert main(["ingest", str(inbox), "--out", str(out), "--workers", "2"]) in (0, 1)
+    assert list(out.rglob("*.tmp")) == []
+    assert _files(out) == _files(reference)
+    got, want = _rows(out), _rows(reference)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+    assert sum(len(df) for name, df in got.items() if name.endswith("cells")) > 1000
+
+    runs = [json.loads(line) for line in (out / "runs" / "runs.jsonl").read_text().splitlines()]
+    assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    killed, finished = runs
+    assert killed["ok"] + killed["quarantined"] + killed["failed"] >= 1
+    # the rerun redid only what the killed run had not recorded
+    assert finished["skipped"] + finished["todo"] == n_inputs and finished["todo"] <= n_inputs
+
+    # and a third run has nothing left to do
+    files = {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet") if p.name != "manifest.parquet"}
+    assert main(["ingest", str(inbox), "--out", str(out), "--workers", "2"]) in (0, 1)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet") if p.name != "manifest.parquet"} == files
