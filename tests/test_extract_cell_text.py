@@ -26,6 +26,8 @@ def test_line_breaks_inside_cell_joined():
     assert join_lines(["改善补助对象生活水", "平"]) == "改善补助对象生活水平"
     assert join_lines(["对附属单位", "补", "助支出"]) == "对附属单位补助支出"
     assert join_lines(["annual", "target"]) == "annual target"
+    assert join_lines(["录用启航人员补贴 2", "0 人"]) == "录用启航人员补贴 20 人"  # number cut by the cell edge
+    assert join_lines(["就业困难人员补贴 110 ", "人"]) == "就业困难人员补贴 110 人"  # space glyph at the break kept
     assert join_lines(["", "合计", ""]) == "合计"
 
 
