@@ -23,23 +23,27 @@ class WarmWorker(WorkerPlugin):
         init_worker()
 
 
-def run_on_cluster(paths: list[str], task: ReportTask, address: str) -> Iterator[Landed]:
+def connect(address: str, timeout_s: float) -> Client:
+    """A client of the scheduler at `address`; ConnectionError (one line) if it cannot be reached."""
     try:
-        client = Client(address, timeout="30s")
-    except OSError as exc:
-        raise ConnectionError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
-        client.register_plugin(WarmWorker())
-        # pure=False: the same path may be re-run on purpose (--force); retries=1 survives one lost worker
-        futures = client.map(task, paths, pure=False, retries=1)
-        path_of = {f.key: p for f, p in zip(futures, paths)}
-        for fut in as_completed(futures):
-            p = path_of[fut.key]
-            if fut.status != "finished":  # error, or cancelled when a worker was lost twice
-                why = one_line(fut.exception()) if fut.status == "error" else fut.status
-                yield task.lost(p, f"dask task failed: {why}")
-            else:
-                yield fut.result()
-            fut.release()
-    finally:
-        client.close()
+        return Client(address, timeout=f"{timeout_s}s")
+    except (OSError, ValueError) as exc:
+        why = " ".join(str(exc).split())
+        raise ConnectionError(f"cannot reach the Dask scheduler at {address}: {why}") from None
+
+
+def run_on_cluster(paths: list[str], task: ReportTask, client: Client) -> Iterator[Landed]:
+    if not paths:
+        return
+    client.register_plugin(WarmWorker())
+    # pure=False: the same path may be re-run on purpose (--force); retries=1 survives one lost worker
+    futures = client.map(task, paths, pure=False, retries=1)
+    path_of = {f.key: p for f, p in zip(futures, paths)}
+    for fut in as_completed(futures):
+        p = path_of[fut.key]
+        if fut.status != "finished":  # error, or cancelled when a worker was lost twice
+            why = one_line(fut.exception()) if fut.status == "error" else fut.status
+            yield task.lost(p, f"dask task failed: {why}")
+        else:
+            yield fut.result()
+        fut.release()

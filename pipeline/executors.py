@@ -84,7 +84,14 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
             pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def run_dask(paths: list[str], task: ReportTask, address: str) -> Iterator[Landed]:
-    from pipeline.dask_executor import run_on_cluster  # dask is an optional extra
+def connect_dask(address: str, timeout_s: float):
+    """A Dask client, connected before the run starts so a wrong address is a usage error."""
+    from pipeline.dask_executor import connect  # dask is an optional extra
 
-    yield from run_on_cluster(paths, task, address)
+    return connect(address, timeout_s)
+
+
+def run_dask(paths: list[str], task: ReportTask, client) -> Iterator[Landed]:
+    from pipeline.dask_executor import run_on_cluster
+
+    yield from run_on_cluster(paths, task, client)

@@ -152,10 +152,10 @@ def _record(out: Path, landed: Landed, done: dict[str, dict]) -> None:
                  "size": size, "mtime_ns": mtime, "files": list(landed.files)}
 
 
-def _results(todo: list[Path], task: ReportTask, settings: RunSettings) -> Iterator[Landed]:
+def _results(todo: list[Path], task: ReportTask, settings: RunSettings, client) -> Iterator[Landed]:
     paths = [str(p) for p in todo]
-    if settings.dask:
-        return executors.run_dask(paths, task, settings.dask)
+    if client is not None:
+        return executors.run_dask(paths, task, client)
     if settings.workers <= 1 or len(paths) <= 1:
         return executors.run_inline(paths, task)
     return executors.run_pool(paths, task, min(settings.workers, len(paths)),
@@ -163,11 +163,23 @@ def _results(todo: list[Path], task: ReportTask, settings: RunSettings) -> Itera
 
 
 def ingest(paths: list[Path], out: Path, settings: RunSettings | None = None, **options) -> Summary:
-    """Ingest every PDF under `paths` into `out`. `options` are RunSettings fields (workers=...)."""
-    from validate.acceptance import load_acceptances
-
+    """Ingest every PDF under `paths` into `out`. `options` are RunSettings fields (workers=...).
+    Raises UsageError (bad paths, --out unusable or locked) and ConnectionError (--dask address)."""
     settings = settings or RunSettings(**options)
     pdfs = find_pdfs(paths)
+    client = None
+    if settings.dask:  # ConnectionError before anything is locked or logged
+        client = executors.connect_dask(settings.dask, settings.dask_connect_timeout_s)
+    try:
+        return _ingest(pdfs, paths, out, settings, client)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _ingest(pdfs: list[Path], paths: list[Path], out: Path, settings: RunSettings, client) -> Summary:
+    from validate.acceptance import load_acceptances
+
     summary = Summary()
     started = time.perf_counter()
     with locked(out):
@@ -185,7 +197,7 @@ def ingest(paths: list[Path], out: Path, settings: RunSettings | None = None, **
         bar = _progress(len(todo)) if settings.progress else None
         saved = time.monotonic()
         try:
-            for landed in _results(todo, task, settings):
+            for landed in _results(todo, task, settings, client):
                 _record(out, landed, done)
                 summary.add(landed)
                 log.report(landed)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 DEFAULT_TIMEOUT_S = 120.0  # a report taking longer is stuck (pdfminer on a pathological page); fail it, go on
 IN_FLIGHT_PER_WORKER = 2  # queued tasks per worker: keeps workers busy without holding the batch in memory
+DASK_CONNECT_TIMEOUT_S = 10.0  # a scheduler that does not answer within this is a wrong address
 MANIFEST_CHECKPOINT_S = 5.0  # save the manifest at most this often, so a killed run loses little work
 
 
@@ -28,6 +29,7 @@ class RunSettings:
     progress: bool = False  # a progress bar on stderr
     in_flight_per_worker: int = IN_FLIGHT_PER_WORKER
     manifest_checkpoint_s: float = MANIFEST_CHECKPOINT_S
+    dask_connect_timeout_s: float = DASK_CONNECT_TIMEOUT_S
 
     def __post_init__(self) -> None:
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
@@ -36,6 +38,8 @@ class RunSettings:
             raise ValueError(f"timeout must be >= 0 seconds (0 = no limit), got {self.timeout!r}")
         if self.in_flight_per_worker < 1:
             raise ValueError("in_flight_per_worker must be >= 1")
+        if self.dask_connect_timeout_s <= 0:
+            raise ValueError("dask_connect_timeout_s must be > 0")
         if self.manifest_checkpoint_s < 0:
             raise ValueError("manifest_checkpoint_s must be >= 0")
         if self.dask is not None and not self.dask.strip():
