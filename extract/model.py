@@ -25,6 +25,11 @@ class Cell:
     col_span: int = 1
     confidence: float | None = None  # OCR confidence in [0, 1]; None for text PDFs
 
+    def location(self) -> dict:
+        """page and box, as every derived row carries them."""
+        return {"page": self.page, "x0": self.x0, "top": self.top, "x1": self.x1,
+                "bottom": self.bottom}
+
 
 @dataclass
 class Table:

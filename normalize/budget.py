@@ -61,7 +61,6 @@ def budget_rows(grid: list[list[Cell | None]], header_row: int, start: int, stop
                 "code": None, "measure": measure,
                 "value": to_yuan(amount, unit) if kind == "元" else amount,
                 "unit": kind, "raw": cell.text,
-                "page": cell.page, "x0": cell.x0, "top": cell.top, "x1": cell.x1,
-                "bottom": cell.bottom,
+                **cell.location(),
             })
     return out

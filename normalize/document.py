@@ -5,6 +5,7 @@ import regex
 
 from extract.model import Document, Table
 from normalize import final_accounts
+from normalize.amounts import parse_number
 from normalize.budget import budget_measure_columns, budget_rows
 from normalize.headers import is_indicator_header, squash
 from normalize.indicators import indicator_rows
@@ -90,8 +91,6 @@ def _funding_end(grid, header_row: int, limit: int) -> int:
 
 def _total_score_lines(grid, r: int, ctx: dict) -> list[dict]:
     """The 总分 row: its numbers are 分值 (100) then 得分, kept as budget lines in 分."""
-    from normalize.amounts import parse_number
-
     row = grid[r]
     seen, out = set(), []
     for cell in row:
@@ -104,8 +103,7 @@ def _total_score_lines(grid, r: int, ctx: dict) -> list[dict]:
         measure = ("分值", "得分")[min(len(out), 1)]
         out.append({**ctx, "row": r, "line_label": "总分", "line_group": None, "line_item": "总分",
                     "code": None, "measure": measure, "value": value, "unit": "分",
-                    "raw": cell.text, "page": cell.page, "x0": cell.x0, "top": cell.top,
-                    "x1": cell.x1, "bottom": cell.bottom})
+                    "raw": cell.text, **cell.location()})
     return out
 
 
@@ -119,8 +117,7 @@ def _table_frames(tables: list[Table], kinds: list[str], report_id: str):
                            "n_rows": t.n_rows, "n_cols": t.n_cols})
         for c in t.cells:
             cell_rows.append({"report_id": report_id, "table_id": tid, "row": c.row, "col": c.col,
-                              "text": c.text, "page": c.page, "x0": c.x0, "top": c.top,
-                              "x1": c.x1, "bottom": c.bottom, "row_span": c.row_span,
+                              "text": c.text, **c.location(), "row_span": c.row_span,
                               "col_span": c.col_span, "confidence": c.confidence})
     return frame("tables", table_rows), frame("cells", cell_rows)
 

@@ -212,8 +212,7 @@ def strip_item(label: str) -> str:
 def _line(context: dict, r: int, cell: Cell, label, group, item, code, measure, value, unit):
     return {**context, "row": r, "line_label": label or None, "line_group": group or None,
             "line_item": item or None, "code": code, "measure": measure, "value": value,
-            "unit": unit, "raw": cell.text, "page": cell.page, "x0": cell.x0, "top": cell.top,
-            "x1": cell.x1, "bottom": cell.bottom}
+            "unit": unit, "raw": cell.text, **cell.location()}
 
 
 def _value(cell: Cell, measure: str, money_unit: str | None):
