@@ -152,8 +152,14 @@ def _record(out: Path, landed: Landed, done: dict[str, dict]) -> None:
                  "size": size, "mtime_ns": mtime, "files": list(landed.files)}
 
 
+def _largest_first(todo: list[Path]) -> list[str]:
+    """Big files first, so the batch does not end with one worker on a long report while the
+    others idle (longest-processing-time-first; file size stands in for the time)."""
+    return [str(p) for p in sorted(todo, key=lambda p: -((_stat_key(p) or (0, 0))[0]))]
+
+
 def _results(todo: list[Path], task: ReportTask, settings: RunSettings, client) -> Iterator[Landed]:
-    paths = [str(p) for p in todo]
+    paths = _largest_first(todo) if client is not None or settings.workers > 1 else [str(p) for p in todo]
     if client is not None:
         return executors.run_dask(paths, task, client)
     if settings.workers <= 1 or len(paths) <= 1:
