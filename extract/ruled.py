@@ -47,6 +47,19 @@ def _index(positions: list[float], value: float, tolerance: float) -> int:
     return min(i, len(positions) - 1)
 
 
+def anchor_y(ch: Char, row_edges: Sequence[float], overflow: float) -> float:
+    """The height that decides a glyph's row: its middle, unless it hangs over a row's bottom rule.
+
+    Text that overflows a fixed-height header cell (采购组织形 / 式 in Jiangsu's 政府采购预算表)
+    crosses the rule below it; it belongs to the cell it started in, not to the row under it.
+    """
+    mid = (ch["top"] + ch["bottom"]) / 2
+    i = bisect.bisect_right(row_edges, mid) - 1
+    if i >= 1 and ch["top"] < row_edges[i] - overflow:
+        return row_edges[i] - overflow / 2
+    return mid
+
+
 def cells_to_table(
     boxes: Sequence[Box], chars: Sequence[Char], page: int, settings: ExtractSettings
 ) -> Table | None:
@@ -54,6 +67,7 @@ def cells_to_table(
     tol = settings.grid_tolerance
     xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
     ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
+    mids = [anchor_y(ch, ys, settings.grid_tolerance) for ch in chars]
     cells: list[Cell] = []
     for x0, top, x1, bottom in boxes:
         c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
@@ -61,8 +75,8 @@ def cells_to_table(
         if c1 <= c0 or r1 <= r0:
             continue
         inner = [
-            ch for ch in chars
-            if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom
+            ch for ch, mid in zip(chars, mids)
+            if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= mid < bottom
         ]
         cells.append(
             Cell(

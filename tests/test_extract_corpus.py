@@ -33,6 +33,13 @@ def test_jiangsu_three_public_expenses_header_spans(jiangsu_tables):
     assert t.text_grid()[-1] == ["1,471.70", "508.20", "70.00", "411.20", "", "411.20", "27.00", "933.50", "30.00"]
 
 
+def test_header_text_overflowing_its_rule_stays_in_its_cell(jiangsu_tables):
+    t = next(t for t in jiangsu_tables.tables if t.title == "2019年政府采购预算表")
+    grid = t.text_grid()
+    assert grid[0][4] == "采购组织形式"
+    assert grid[1][0] == "合计" and grid[1][4] == "" and grid[1][5] == "1,422.50"
+
+
 def test_jiangsu_text_document_is_prose_without_phantom_tables():
     doc = read_document(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"))
     assert doc.page_count == 14
