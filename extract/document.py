@@ -2,7 +2,8 @@
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
 long batches. Pages without ruling lines skip ruled-table finding. Pages without a text layer
-are listed in Document.pages_without_text (and warnings); OCR plugs in through `ocr_page`.
+are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
+default; `ocr_page` plugs in another, None turns OCR off).
 """
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ from extract.unruled import find_unruled_tables
 # Hook for the OCR stage: called with (pdfplumber page, 1-based page number) for a page without a
 # text layer; returns that page's lines and tables. None = no OCR (the page stays empty).
 OcrPage = Callable[[object, int], tuple[list[TextLine], list[Table]]]
+AUTO_OCR = "auto"  # read_document's default hook: extract.ocr, imported only when a scan turns up
+
+
+def _default_ocr(settings: ExtractSettings) -> OcrPage:
+    def hook(page, number: int):
+        from extract.ocr import ocr_page  # OpenCV and onnxruntime load only for scans
+
+        return ocr_page(page, number, settings)
+
+    return hook
 
 _HEADER_WINDOW = 1024  # the %PDF- marker must appear within the first KiB (spec allows leading junk)
 
@@ -85,10 +96,12 @@ def _position_flags(
 
 
 def read_document(
-    path: str | Path, settings: ExtractSettings = DEFAULT, ocr_page: OcrPage | None = None
+    path: str | Path, settings: ExtractSettings = DEFAULT, ocr_page: OcrPage | str | None = AUTO_OCR
 ) -> Document:
     """Extract every table and text line of a PDF. Raises ExtractError (one-line message) on bad input."""
     path = Path(path)
+    if ocr_page == AUTO_OCR:
+        ocr_page = _default_ocr(settings)
     check_file(path)
     pdf = _open(path)
     doc = Document(path=str(path), page_count=len(pdf.pages))
@@ -98,11 +111,14 @@ def read_document(
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 lines, tables, open_spans = _read_page(page, number, settings)
-                if not lines and page.images:  # a scan: no text layer, only a picture of the page
-                    doc.pages_without_text.append(number)
+                if page.images and sum(len(ln.text) for ln in lines) < settings.ocr_min_chars:
+                    doc.pages_without_text.append(number)  # a scan: (almost) no text layer, a picture
                     if ocr_page is not None:
                         lines, tables = ocr_page(page, number)
                         open_spans = [()] * len(tables)
+                        from extract.ocr import low_confidence_warnings
+
+                        doc.warnings.extend(low_confidence_warnings(tables, settings))
             except ExtractError:
                 raise
             except Exception as exc:
@@ -117,7 +133,8 @@ def read_document(
     doc.tables = stitch(pieces, settings)
     empty = doc.pages_without_text
     if empty:
-        doc.warnings.append(f"no text layer on pages {', '.join(map(str, empty))} (scanned; needs OCR)")
+        done = "OCRed" if ocr_page is not None else "needs OCR"
+        doc.warnings.insert(0, f"no text layer on pages {', '.join(map(str, empty))} (scanned; {done})")
         if ocr_page is not None:
             doc.text_source = "ocr" if len(empty) == doc.page_count else "mixed"
     return doc

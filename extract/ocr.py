@@ -8,20 +8,30 @@ of a degree: boxes move by at most a few points, and table columns stay vertical
 """
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 import numpy as np
 
 from extract import ocr_engine
 from extract.lines import inside, page_lines
 from extract.model import Table, TextLine
+from extract.ocr_engine import Box, OcrBox, OcrEngine
 from extract.ocr_grid import (
-    PageFrame, binarize, box_glyph, ocr_tables, px_per_point, rotate, rule_edges, rule_masks, rule_pixels,
-    skew_angle,
+    PageFrame, Segment, binarize, box_glyph, fix_brackets, ocr_tables, rotate, rule_edges, rule_masks, rule_pixels,
+    rule_segments, skew_angle,
 )
-from extract.ocr_engine import OcrEngine
 from extract.settings import DEFAULT, ExtractSettings
 
 _MAX_RULE_THICKNESS = 3.0  # points; a thicker straight blob is shading or a picture, not a rule
 _WARNING_TEXT_CHARS = 30  # cell text quoted in a warning is cut to this many characters
+# in heights of the line's ink (~ the font size): a blank this wide between a CJK character and a
+# digit or Latin letter is a space. Word processors put ~0.2 em between the two scripts by
+# themselves (autospace), and a space glyph adds only ~0.25 em, which a 200 dpi scan cannot
+# tell apart from bearings and noise (both measure 0.26-0.47 here); so only a clear blank counts ...
+_SPACE_EM = 0.5
+# ... and a blank this wide inside one detected line separates two cells' texts
+_CELL_GAP_EM = 0.9
 
 
 def warm_up(settings: ExtractSettings = DEFAULT) -> None:
@@ -54,23 +64,121 @@ def read_image(
 ) -> tuple[list[TextLine], list[Table]]:
     """Lines and tables of one page image (grayscale). `frame` maps its pixels to PDF points."""
     engine = engine or ocr_engine.engine(settings.ocr_threads)
-    ink = binarize(gray)
-    angle = skew_angle(ink, settings.ocr_max_skew)
-    gray = rotate(gray, angle)
+    gray = rotate(gray, skew_angle(binarize(gray), settings.ocr_max_skew))
     px = 1.0 / frame.scale  # pixels per point
     h_mask, v_mask = rule_masks(binarize(gray, light=True), max(8, round(settings.ocr_rule_min_length * px)))
-    edges = rule_edges(h_mask, v_mask, frame, max(2, round(_MAX_RULE_THICKNESS * px)))
+    segments = rule_segments(h_mask, v_mask, max(2, round(_MAX_RULE_THICKNESS * px)))
     clean = gray.copy()
     clean[rule_pixels(h_mask, v_mask)] = 255
-    glyphs = [box_glyph(b.text, frame.box(*b.box_px), b.confidence) for b in engine.recognize(clean)]
-    tables = ocr_tables(edges, glyphs, page, settings)
+    ink = binarize(clean) > 0
+    verticals = [sg for sg in segments if sg[0] == "v"]
+    parts = [p for box in engine.detect(clean) for p in split_at_rules(box, verticals, ink)]
+    glyphs = [
+        box_glyph(spaced(b, ink), frame.box(*b.box_px), b.confidence)
+        for b in engine.read(clean, parts) if b.text
+    ]
+    tables = ocr_tables(rule_edges(segments, frame), glyphs, page, settings)
     lines = []
     for line, _ in page_lines(glyphs, page, settings):
-        lines.append(TextLine(
-            page=line.page, text=line.text, x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom,
-            size=line.size, in_table=any(inside(line, t) for t in tables),
-        ))
+        lines.append(dataclasses.replace(
+            line, text=fix_brackets(line.text), in_table=any(inside(line, t) for t in tables)))
     return lines, tables
+
+
+def split_at_rules(box: Box, verticals: Sequence[Segment], ink: np.ndarray) -> list[Box]:
+    """A detected line cut where a vertical rule crosses it, and where an ink gap wider than
+    _CELL_GAP_EM line heights separates its text (the rule may be broken there): the detector
+    joins text of neighbouring cells once the rule between them is painted out."""
+    x0, top, x1, bottom = box
+    mid = (top + bottom) / 2
+    cuts = sorted(x for _, x, y0, _, y1 in verticals if y0 <= mid <= y1 and x0 < x < x1)
+    height = max(1.0, _ink_height(box, ink))
+    cuts += [(a + b) / 2 for a, b in _gaps(box, ink) if b - a >= _CELL_GAP_EM * height]
+    out, left = [], x0
+    for x in sorted(cuts) + [x1]:
+        if x - left >= 2:
+            part = (left, top, x, bottom)
+            if _has_ink(part, ink):
+                out.append(part)
+        left = x
+    return out
+
+
+def spaced(box: OcrBox, ink: np.ndarray) -> str:
+    """The box's text with spaces between CJK and digits / Latin letters re-decided from the ink.
+
+    The recogniser drops or invents such spaces at random; here a space is a blank column run
+    wider than _SPACE_EM line heights between the two characters' middles. Spaces between two
+    digits or Latin letters stay as read (word spaces, which the recogniser reads well); between
+    two CJK characters a space means nothing (cell-text repair drops it), and full-width
+    punctuation carries its own blank.
+    """
+    if not box.centers:
+        return box.text
+    height = max(1.0, _ink_height(box.box_px, ink))
+    gaps = _gaps(box.box_px, ink)
+    read_spaces = _space_after(box.text)
+    out = []
+    for i, (ch, x) in enumerate(box.centers):
+        if i:
+            prev, px = box.centers[i - 1]
+            if _narrow(prev) and _narrow(ch):
+                space = i - 1 in read_spaces
+            else:
+                space = (
+                    (_narrow(prev) or _narrow(ch))
+                    and not (_full_width(prev) or _full_width(ch))
+                    and any(b - a >= _SPACE_EM * height and px <= a and b <= x for a, b in gaps)
+                )
+            if space:
+                out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def _space_after(text: str) -> set[int]:
+    """Indexes (among the non-space characters of `text`) of characters followed by a space."""
+    out, k = set(), -1
+    for ch in text:
+        if ch.isspace():
+            out.add(k)
+        else:
+            k += 1
+    return out
+
+
+def _narrow(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "%.+-=<>")
+
+
+def _full_width(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _columns(box: Box, ink: np.ndarray) -> tuple[int, np.ndarray]:
+    x0, top, x1, bottom = (int(round(v)) for v in box)
+    sub = ink[max(0, top):max(0, bottom), max(0, x0):max(0, x1)]
+    return max(0, x0), sub.sum(axis=0) > 0
+
+
+def _gaps(box: Box, ink: np.ndarray) -> list[tuple[int, int]]:
+    """Blank column runs between inked columns of the box, as (first blank x, first inked x after)."""
+    x0, cols = _columns(box, ink)
+    inked = np.flatnonzero(cols)
+    if len(inked) < 2:
+        return []
+    jumps = np.flatnonzero(np.diff(inked) > 1)
+    return [(x0 + int(inked[j]) + 1, x0 + int(inked[j + 1])) for j in jumps]
+
+
+def _has_ink(box: Box, ink: np.ndarray) -> bool:
+    return bool(_columns(box, ink)[1].any())
+
+
+def _ink_height(box: Box, ink: np.ndarray) -> float:
+    x0, top, x1, bottom = (int(round(v)) for v in box)
+    rows = np.flatnonzero(ink[max(0, top):max(0, bottom), max(0, x0):max(0, x1)].any(axis=1))
+    return float(rows[-1] - rows[0] + 1) if len(rows) else 0.0
 
 
 def ocr_page(page, number: int, settings: ExtractSettings = DEFAULT) -> tuple[list[TextLine], list[Table]]:
@@ -95,4 +203,4 @@ def low_confidence_warnings(tables: list[Table], settings: ExtractSettings = DEF
     return out
 
 
-__all__ = ["low_confidence_warnings", "ocr_page", "read_image", "render_page", "warm_up", "px_per_point"]
+__all__ = ["low_confidence_warnings", "ocr_page", "read_image", "render_page", "spaced", "split_at_rules", "warm_up"]

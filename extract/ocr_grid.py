@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import regex
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
+from extract.cell_text import repair
 from extract.model import Cell, Table
 from extract.ruled import cells_to_table
 from extract.settings import ExtractSettings
@@ -101,30 +103,32 @@ def rule_masks(ink: np.ndarray, min_length_px: int) -> tuple[np.ndarray, np.ndar
     return h, v
 
 
-def rule_edges(h_mask: np.ndarray, v_mask: np.ndarray, frame: PageFrame, max_thickness_px: int) -> list[dict]:
-    """Rules as pdfplumber edges (x0, x1, top, bottom, width, height, orientation) in PDF points.
+Segment = tuple[str, float, float, float, float]  # orientation h|v, x0, top, x1, bottom (pixels)
 
-    Each connected stroke is one edge through its middle; a blob thicker than `max_thickness_px`
-    is a filled area (shading, a photo), not a rule.
-    """
-    edges = []
+
+def rule_segments(h_mask: np.ndarray, v_mask: np.ndarray, max_thickness_px: int) -> list[Segment]:
+    """Each connected stroke of the masks as a segment through its middle; a blob thicker than
+    `max_thickness_px` is a filled area (shading, a photo), not a rule."""
+    out: list[Segment] = []
     for mask, orientation in ((h_mask, "h"), (v_mask, "v")):
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for x, y, w, hgt, _area in stats[1:n]:
-            if orientation == "h":
-                if hgt > max_thickness_px:
-                    continue
-                mid = y + hgt / 2
-                x0, top, x1, bottom = frame.box(x, mid, x + w, mid)
-            else:
-                if w > max_thickness_px:
-                    continue
-                mid = x + w / 2
-                x0, top, x1, bottom = frame.box(mid, y, mid, y + hgt)
-            edges.append({
-                "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                "width": x1 - x0, "height": bottom - top, "orientation": orientation, "object_type": "line",
-            })
+            if orientation == "h" and hgt <= max_thickness_px:
+                out.append(("h", float(x), y + hgt / 2, float(x + w), y + hgt / 2))
+            elif orientation == "v" and w <= max_thickness_px:
+                out.append(("v", x + w / 2, float(y), x + w / 2, float(y + hgt)))
+    return out
+
+
+def rule_edges(segments: Sequence[Segment], frame: PageFrame) -> list[dict]:
+    """Segments as pdfplumber edges (x0, x1, top, bottom, width, height, orientation) in PDF points."""
+    edges = []
+    for orientation, *px in segments:
+        x0, top, x1, bottom = frame.box(*px)
+        edges.append({
+            "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation, "object_type": "line",
+        })
     return edges
 
 
@@ -148,6 +152,35 @@ def box_glyph(text: str, box: tuple[float, float, float, float], confidence: flo
     # a detector box is about 1.1 times the font size high (it pads the glyphs)
     size = round((bottom - top) / 1.1 * 2) / 2
     return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size, "confidence": confidence}
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+def fix_brackets(text: str) -> str:
+    """Bracket widths as Chinese typesetting has them, where the recogniser mixes them up.
+
+    A pair read half full-width, half ASCII (`(2）`) becomes full-width (the recogniser confuses
+    the widths, seldom on both sides); so does an ASCII pair around Chinese words right after a Han
+    character (`全年(按日完成)`). ASCII pairs after digits (`100.00(%)`, `350.00(万)`) or opening
+    a line (`(一)`) stay ASCII, as such text is usually set.
+    """
+    chars = list(text)
+    stack: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            j = stack.pop()
+            mixed = (chars[j] == "(") != (ch == ")")
+            inner = "".join(chars[j + 1:i])
+            chinese = (
+                chars[j] == "(" and j > 0 and _HAN.match(chars[j - 1]) is not None
+                and _HAN.search(inner) is not None and not any(c.isascii() and c.isalnum() for c in inner)
+            )
+            if mixed or chinese:
+                chars[j], chars[i] = "（", "）"
+    return "".join(chars)
 
 
 def _inside(g: dict, c: Cell) -> bool:
@@ -174,7 +207,10 @@ def ocr_tables(
         if table is None:
             continue
         cells = [
-            dataclasses.replace(c, confidence=_mean_confidence([g for g in glyphs if _inside(g, c)]))
+            dataclasses.replace(
+                c, text=repair(fix_brackets(c.text)),
+                confidence=_mean_confidence([g for g in glyphs if _inside(g, c)]),
+            )
             for c in table.cells
         ]
         tables.append(dataclasses.replace(table, cells=cells, strategy="ocr"))
