@@ -64,27 +64,33 @@ def page_count(path: Path) -> int:
 
 
 def measure(cmd: list[str], cwd: Path) -> dict:
-    """Run cmd; wall seconds and peak RSS summed over its process tree, sampled."""
+    """Run cmd; wall seconds, and CPU seconds and peak RSS summed over its whole process tree
+    (sampled every SAMPLE_EVERY_S: pool workers are children of a fork server that the command
+    never waits for, so getrusage would miss them)."""
     started = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc = psutil.Process(child.pid)
-    peak = 0
+    peak, cpu = 0, {}
     while child.poll() is None:
         total = 0
         try:
-            for p in [proc, *proc.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
+            tree = [proc, *proc.children(recursive=True)]
         except psutil.Error:
-            pass
+            tree = []
+        for p in tree:
+            try:
+                with p.oneshot():
+                    total += p.memory_info().rss
+                    t = p.cpu_times()
+                    cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
         peak = max(peak, total)
         time.sleep(SAMPLE_EVERY_S)
     seconds = time.perf_counter() - started
     err = child.stderr.read() if child.stderr else ""
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "exit": child.returncode,
-            "stderr_tail": err.strip().splitlines()[-3:]}
+    return {"seconds": seconds, "cpu_seconds": sum(cpu.values()), "peak_rss_mb": peak / 2**20,
+            "exit": child.returncode, "stderr_tail": err.strip().splitlines()[-3:]}
 
 
 def has_module(python: str, module: str) -> bool:
@@ -138,15 +144,17 @@ def main() -> None:
             results.append(r)
 
     base = next((r for r in results if r["contender"].startswith("pdfplumber")), None)
+    load = os.getloadavg()[0]
     print(f"\n{len(pdfs)} PDFs × {args.copies} = {len(inputs)} inputs, {pages} pages; "
-          f"{os.cpu_count()} cores\n")
-    print("| contender | seconds | pages/s | vs plain loop | peak RSS (MB, process tree) |")
-    print("|---|---:|---:|---:|---:|")
+          f"{os.cpu_count()} cores; load average {load:.1f} at the end\n")
+    print("| contender | seconds | pages/s | vs plain loop | CPU s | pages per CPU s "
+          "| peak RSS (MB, process tree) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
         ratio = f"{r['pages_per_s'] / base['pages_per_s']:.2f}×" if base else "–"
         note = "" if r["exit"] in (0, 1) else f" (exit {r['exit']})"
         print(f"| {r['contender']}{note} | {r['seconds']:.1f} | {r['pages_per_s']:.2f} | {ratio} "
-              f"| {r['peak_rss_mb']:.0f} |")
+              f"| {r['cpu_seconds']:.1f} | {pages / r['cpu_seconds']:.2f} | {r['peak_rss_mb']:.0f} |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 

@@ -12,6 +12,7 @@ from pipeline.settings import DEFAULT_TIMEOUT_S, RunSettings, default_workers
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 
 
 def _positive_int(text: str) -> int:
@@ -92,5 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConnectionError as exc:  # the Dask scheduler cannot be reached
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept; the next run does the rest", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(summary.render())
     return EXIT_OK if summary.all_landed else EXIT_SOME_FAILED

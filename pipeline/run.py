@@ -216,7 +216,9 @@ def _ingest(pdfs: list[Path], paths: list[Path], out: Path, settings: RunSetting
             if settings.prune:
                 keep = {str(p) for p in pdfs}
                 for src in [s for s in done if s not in keep]:
-                    remove_report(out, done.pop(src)["report_id"])
+                    gone = done.pop(src)["report_id"]
+                    if not any(e["report_id"] == gone for e in done.values()):  # same bytes kept elsewhere
+                        remove_report(out, gone)
                     summary.pruned += 1
         except BaseException as exc:
             log.event("run_aborted", error=one_line(exc))  # the next run records it as interrupted
