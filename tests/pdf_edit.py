@@ -94,7 +94,11 @@ def replace_text(src: Path, dst: Path, page: int, old: str, new: str, *,
         update = _incremental_update(data, objects, doc)
     dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_bytes(data + update)
-    _verify(dst, page, old, new, box, before, targets)
+    try:
+        _verify(dst, page, old, new, box, before, targets)
+    except BaseException:
+        dst.unlink(missing_ok=True)  # never leave a half-right PDF for a test to pick up
+        raise
 
 
 def _match(p, old: str, occurrence: int | None) -> tuple[list[int], tuple]:
@@ -110,8 +114,8 @@ def _match(p, old: str, occurrence: int | None) -> tuple[list[int], tuple]:
     if not 0 <= index < len(matches):
         raise PdfEditError(f"{old!r} occurs {len(matches)} times on page {p.page_number}, no #{index}")
     m = matches[index]
-    position = {(c["text"], c["x0"], c["top"], c["x1"]): i for i, c in enumerate(p.chars)}
-    targets = [position[(c["text"], c["x0"], c["top"], c["x1"])] for c in m["chars"]]
+    position = {id(c): i for i, c in enumerate(p.chars)}  # search returns the page's own char dicts
+    targets = [position[id(c)] for c in m["chars"]]
     return targets, (m["x0"], m["top"], m["x1"], m["bottom"])
 
 
@@ -126,7 +130,6 @@ def _fonts(resources: dict) -> dict[bytes, PDFFont]:
 
 # --- content stream lexing: just enough to find the string operands of text-showing operators ----
 
-_DELIMITERS = b"()<>[]{}/%"
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
 _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f",
