@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from extract import ocr_engine
+from extract.cell_text import repair
 from extract.lines import inside, page_lines
 from extract.model import Table, TextLine
-from extract.ocr_engine import Box, OcrBox, OcrEngine
+from extract.ocr_engine import MIN_SCORE, Box, OcrBox, OcrEngine
 from extract.ocr_grid import (
-    PageFrame, Segment, binarize, box_glyph, fix_brackets, ocr_tables, rotate, rule_edges, rule_masks, rule_pixels,
+    PageFrame, Segment, binarize, box_glyph, fix_widths, ocr_tables, rotate, rule_edges, rule_masks, rule_pixels,
     rule_segments, skew_angle,
 )
 from extract.settings import DEFAULT, ExtractSettings
@@ -32,6 +33,10 @@ _WARNING_TEXT_CHARS = 30  # cell text quoted in a warning is cut to this many ch
 _SPACE_EM = 0.5
 # ... and a blank this wide inside one detected line separates two cells' texts
 _CELL_GAP_EM = 0.9
+_CELL_INSET = 4  # pixels inside a cell's rules where leftovers of the rule may remain
+_MIN_MARK_PX = 20  # an empty cell with at least this much ink holds a mark worth reading (a dash)
+_MARK_PAD = (8, 12)  # pixels of paper (x, y) around a mark cut out for the recogniser
+_MIN_MARK_SCORE = 0.3  # a mark the detector missed is read less surely than a text line
 
 
 def warm_up(settings: ExtractSettings = DEFAULT) -> None:
@@ -75,14 +80,46 @@ def read_image(
     parts = [p for box in engine.detect(clean) for p in split_at_rules(box, verticals, ink)]
     glyphs = [
         box_glyph(spaced(b, ink), frame.box(*b.box_px), b.confidence)
-        for b in engine.read(clean, parts) if b.text
+        for b in engine.read(clean, parts) if b.text and b.confidence >= MIN_SCORE
     ]
     tables = ocr_tables(rule_edges(segments, frame), glyphs, page, settings)
+    tables = [read_empty_cells(t, clean, ink, frame, engine) for t in tables]
     lines = []
     for line, _ in page_lines(glyphs, page, settings):
         lines.append(dataclasses.replace(
-            line, text=fix_brackets(line.text), in_table=any(inside(line, t) for t in tables)))
+            line, text=fix_widths(line.text), in_table=any(inside(line, t) for t in tables)))
     return lines, tables
+
+
+def read_empty_cells(table: Table, image: np.ndarray, ink: np.ndarray, frame: PageFrame, engine: OcrEngine) -> Table:
+    """Cells left empty that still hold ink are read on their own.
+
+    The detector misses short thin marks on a page (a lone `—` in an amount column); cut out
+    alone, with the rules gone, the recogniser reads them, if unsurely: readings down to
+    _MIN_MARK_SCORE are kept, with their confidence (low ones get an ocr_low_confidence warning).
+    """
+    crops, where = [], []
+    for i, c in enumerate(table.cells):
+        if c.text:
+            continue
+        x0, top, x1, bottom = (int(round(v)) for v in frame.pixels(c.x0, c.top, c.x1, c.bottom))
+        inner = ink[top + _CELL_INSET:bottom - _CELL_INSET, x0 + _CELL_INSET:x1 - _CELL_INSET]
+        if inner.sum() < _MIN_MARK_PX:
+            continue
+        ys, xs = np.nonzero(inner)
+        px, py = _MARK_PAD
+        crops.append((
+            max(0, x0 + _CELL_INSET + xs.min() - px), max(0, top + _CELL_INSET + ys.min() - py),
+            x0 + _CELL_INSET + xs.max() + 1 + px, top + _CELL_INSET + ys.max() + 1 + py,
+        ))
+        where.append(i)
+    if not crops:
+        return table
+    cells = list(table.cells)
+    for i, read in zip(where, engine.read(image, crops)):
+        if read.text and read.confidence >= _MIN_MARK_SCORE:
+            cells[i] = dataclasses.replace(cells[i], text=fix_widths(repair(read.text)), confidence=read.confidence)
+    return dataclasses.replace(table, cells=cells)
 
 
 def split_at_rules(box: Box, verticals: Sequence[Segment], ink: np.ndarray) -> list[Box]:

@@ -26,6 +26,7 @@ class OcrBox:
 
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
+MIN_SCORE = 0.5  # readings of detected lines below this are mostly noise (rapidocr's own default)
 
 
 class OcrEngine(Protocol):
@@ -37,13 +38,14 @@ class OcrEngine(Protocol):
         ...
 
     def read(self, image: np.ndarray, boxes: list[Box]) -> list[OcrBox]:
-        """The text in each box, one OcrBox per box in the same order (text may be empty)."""
+        """The text in each box, one OcrBox per box in the same order (text may be empty); the
+        caller decides which confidence is enough."""
         ...
 
 
 def recognize(engine: OcrEngine, image: np.ndarray) -> list[OcrBox]:
     """Detect and read every text line of an image; empty readings dropped."""
-    return [b for b in engine.read(image, engine.detect(image)) if b.text]
+    return [b for b in engine.read(image, engine.detect(image)) if b.text and b.confidence >= MIN_SCORE]
 
 
 class RapidOcrEngine:
@@ -56,14 +58,13 @@ class RapidOcrEngine:
     saves on CPUs without AVX2.
     """
 
-    def __init__(self, threads: int = 1, det_max_side: int = 1200, min_score: float = 0.5) -> None:
+    def __init__(self, threads: int = 1, det_max_side: int = 1200) -> None:
         from rapidocr_onnxruntime import RapidOCR  # heavy import: only when an engine is built
 
         self._ocr = RapidOCR(
             intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1, use_cls=False,
         )
         self._det_max_side = det_max_side
-        self._min_score = min_score
 
     def detect(self, image: np.ndarray) -> list[Box]:
         small, ratio = _shrunk(_rgb(image), self._det_max_side)
@@ -89,7 +90,7 @@ class RapidOcrEngine:
         if crops:
             recognised, _ = self._ocr.text_rec(crops, True)
             for i, crop, (text, score, *info) in zip(kept, crops, recognised):
-                if text.strip() and float(score) >= self._min_score:
+                if text.strip():
                     left = max(0, int(boxes[i][0]))
                     out[i] = OcrBox(text.strip(), boxes[i], float(score), _centers(text, info, crop.shape[1], left))
         return out

@@ -38,7 +38,15 @@ class PageFrame:
 
     def box(self, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
         s = self.scale
-        return (self.x_offset + x0 * s, self.y_offset + top * s, self.x_offset + x1 * s, self.y_offset + bottom * s)
+        return (
+            float(self.x_offset + x0 * s), float(self.y_offset + top * s),
+            float(self.x_offset + x1 * s), float(self.y_offset + bottom * s),
+        )
+
+    def pixels(self, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        """The inverse of `box`: PDF points → pixels."""
+        s = self.scale
+        return ((x0 - self.x_offset) / s, (top - self.y_offset) / s, (x1 - self.x_offset) / s, (bottom - self.y_offset) / s)
 
 
 def binarize(gray: np.ndarray, light: bool = False) -> np.ndarray:
@@ -157,15 +165,27 @@ def box_glyph(text: str, box: tuple[float, float, float, float], confidence: flo
 _HAN = regex.compile(r"\p{Han}")
 
 
-def fix_brackets(text: str) -> str:
-    """Bracket widths as Chinese typesetting has them, where the recogniser mixes them up.
+_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
-    A pair read half full-width, half ASCII (`(2）`) becomes full-width (the recogniser confuses
-    the widths, seldom on both sides); so does an ASCII pair around Chinese words right after a Han
-    character (`全年(按日完成)`). ASCII pairs after digits (`100.00(%)`, `350.00(万)`) or opening
+
+def fix_widths(text: str) -> str:
+    """Punctuation widths as Chinese typesetting has them, where the recogniser mixes them up.
+
+    A comma, semicolon, colon, question or exclamation mark right after a Han character is the
+    full-width one (`场地,2025年` → `场地，2025年`); between digits it stays (`263,254,643.42`).
+
+    A lone `一` is the dash (`—`) that marks an empty amount: as a whole cell, the two look the
+    same to the recogniser and the Han character makes no sense. A pair read half full-width, half ASCII (`(2）`) becomes full-width (the recogniser confuses
+    the widths, seldom on both sides); so does an ASCII pair holding Chinese right after a Han character
+    (`全年(按日完成)`, `效益指标(30分)`). ASCII pairs after digits (`100.00(%)`, `350.00(万)`) or opening
     a line (`(一)`) stay ASCII, as such text is usually set.
     """
+    if text == "一":
+        return "—"
     chars = list(text)
+    for i in range(1, len(chars)):
+        if chars[i] in _FULL and _HAN.match(chars[i - 1]):
+            chars[i] = _FULL[chars[i]]
     stack: list[int] = []
     for i, ch in enumerate(chars):
         if ch in "(（":
@@ -176,7 +196,7 @@ def fix_brackets(text: str) -> str:
             inner = "".join(chars[j + 1:i])
             chinese = (
                 chars[j] == "(" and j > 0 and _HAN.match(chars[j - 1]) is not None
-                and _HAN.search(inner) is not None and not any(c.isascii() and c.isalnum() for c in inner)
+                and _HAN.search(inner) is not None
             )
             if mixed or chinese:
                 chars[j], chars[i] = "（", "）"
@@ -208,7 +228,7 @@ def ocr_tables(
             continue
         cells = [
             dataclasses.replace(
-                c, text=repair(fix_brackets(c.text)),
+                c, text=repair(fix_widths(c.text)),
                 confidence=_mean_confidence([g for g in glyphs if _inside(g, c)]),
             )
             for c in table.cells

@@ -1,0 +1,109 @@
+"""Benchmark OCR of scanned pages: seconds per scanned page on one core, split into stages.
+
+    .venv/bin/python bench/bench_ocr.py [PDF ...] [--pages N]
+
+Without arguments it scans the seed sample (image-only copy, as tests/test_extract_ocr.py makes
+it) and times every page. Stages per page: render (pdfium, 200 dpi), straighten + find rules,
+text detection, recognition, grid and lines; plus the one-off model load. onnxruntime runs with
+one thread (ExtractSettings.ocr_threads), as in a batch worker.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import pdfplumber  # noqa: E402
+
+from extract import ocr as ocr_mod  # noqa: E402
+from extract import ocr_engine  # noqa: E402
+from extract.ocr_grid import PageFrame  # noqa: E402
+from extract.settings import DEFAULT  # noqa: E402
+
+
+class TimedEngine:
+    """The process engine, with the time spent detecting and reading recorded."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.detect_s, self.read_s, self.boxes = inner, 0.0, 0.0, 0
+
+    def detect(self, image):
+        t = time.process_time()
+        out = self.inner.detect(image)
+        self.detect_s += time.process_time() - t
+        return out
+
+    def read(self, image, boxes):
+        t = time.process_time()
+        out = self.inner.read(image, boxes)
+        self.read_s += time.process_time() - t
+        self.boxes += len(boxes)
+        return out
+
+
+def bench(pdf: Path, max_pages: int | None) -> list[dict]:
+    rows = []
+    with pdfplumber.open(pdf) as handle:
+        for number, page in enumerate(handle.pages, 1):
+            if max_pages and number > max_pages:
+                break
+            t0, c0 = time.perf_counter(), time.process_time()
+            gray = ocr_mod.render_page(page, DEFAULT.ocr_dpi)
+            render = time.process_time() - c0
+            x0, top, x1, _ = (float(v) for v in page.bbox)
+            timed = TimedEngine(ocr_engine.engine(DEFAULT.ocr_threads))
+            lines, tables = ocr_mod.read_image(gray, number, PageFrame((x1 - x0) / gray.shape[1], x0, top), DEFAULT, timed)
+            cpu = time.process_time() - c0
+            rows.append({
+                "page": number, "wall_s": time.perf_counter() - t0, "cpu_s": cpu, "render_s": render,
+                "detect_s": timed.detect_s, "read_s": timed.read_s,
+                "rest_s": cpu - render - timed.detect_s - timed.read_s,
+                "boxes": timed.boxes, "lines": len(lines), "cells": sum(len(t.cells) for t in tables),
+            })
+            page.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each PDF")
+    args = parser.parse_args(argv)
+    t = time.perf_counter()
+    ocr_mod.warm_up()
+    print(f"model load: {time.perf_counter() - t:.2f} s (once per process)")
+    pdfs = args.pdfs
+    tmp = None
+    if not pdfs:
+        from test_extract_ocr import make_scan
+
+        tmp = tempfile.TemporaryDirectory()
+        pdfs = [make_scan(ROOT / "samples" / "hongqiao-2024-unit-self-evaluation.pdf", Path(tmp.name) / "seed-scan.pdf")]
+    all_rows = []
+    for pdf in pdfs:
+        rows = bench(pdf, args.pages)
+        all_rows += rows
+        print(f"\n{pdf.name}")
+        print(f"{'page':>4} {'wall':>6} {'cpu':>6} {'render':>6} {'detect':>6} {'read':>6} {'rest':>6} {'boxes':>5} {'cells':>5}")
+        for r in rows:
+            print(f"{r['page']:>4} {r['wall_s']:6.2f} {r['cpu_s']:6.2f} {r['render_s']:6.2f} {r['detect_s']:6.2f} "
+                  f"{r['read_s']:6.2f} {r['rest_s']:6.2f} {r['boxes']:>5} {r['cells']:>5}")
+    cpu = [r["cpu_s"] for r in all_rows]
+    wall = [r["wall_s"] for r in all_rows]
+    print(f"\nseconds per scanned page (one core): cpu mean {statistics.mean(cpu):.2f}, "
+          f"median {statistics.median(cpu):.2f}, max {max(cpu):.2f}; wall mean {statistics.mean(wall):.2f} "
+          f"over {len(all_rows)} pages")
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
