@@ -24,7 +24,6 @@ from extract.model import Cell, Table
 from extract.ruled import cells_to_table
 from extract.settings import ExtractSettings
 
-_PT = 72.0  # points per inch
 _FAINT_INK = 50  # grey levels below the paper that still count as ink of a rule
 
 
@@ -243,7 +242,3 @@ def rule_pixels(h_mask: np.ndarray, v_mask: np.ndarray) -> np.ndarray:
     text joins neighbouring cells into one detected box, or reads as `1` / `|`)."""
     both = cv2.bitwise_or(h_mask, v_mask)
     return cv2.dilate(both, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))) > 0
-
-
-def px_per_point(dpi: float) -> float:
-    return dpi / _PT
