@@ -163,7 +163,8 @@ def test_failed_inputs_say_why_in_one_line(batch, name, reason):
 def test_the_slow_pdf_is_stopped_at_the_time_limit(batch):
     inbox, out, _, _ = batch
     row = _reports(out).loc[str(inbox / "dust.pdf")]
-    assert 6.0 <= row.seconds < 20.0  # stopped long before the 40 s+ it needs
+    # stopped at the limit, long before the 45 s+ it needs on an idle machine (slack for a loaded one)
+    assert 6.0 <= row.seconds < 30.0, row.seconds
     assert row.file_sha256 == hashlib.sha256((inbox / "dust.pdf").read_bytes()).hexdigest()
 
 
@@ -213,6 +214,6 @@ def test_time_limit_in_this_process_leaves_no_alarm_behind(tmp_path):
     path.write_bytes(build_pdf([dust_page(12_000)]))
     result = run_report(path, None, 0.5)
     assert (result.status, result.report["error"]) == ("failed", "timed out after 0.5 s")
-    good = run_report(corpus_pdf("scanned-chinese-prose-2p.pdf"), None, 30)
+    good = run_report(corpus_pdf(GOOD_PDF), None, 60)
     time.sleep(0.6)  # an alarm left armed would fire now and fail the test
-    assert good.report["page_count"] == 2 and good.status != "failed"
+    assert good.report["page_count"] == 12 and good.status == "ok"

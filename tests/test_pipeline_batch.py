@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import corpus_pdf
+from conftest import SAMPLES, corpus_pdf
 from pipeline.cli import main
 from pipeline.run import locked
 from pipeline.store import read_dataset
@@ -57,7 +57,7 @@ def test_bad_inputs_fail_alone_and_the_batch_goes_on(inbox, tmp_path):
 
 
 def test_rerun_is_a_noop_and_a_changed_file_replaces_only_its_rows(inbox, tmp_path):
-    shutil.copy(corpus_pdf("scanned-chinese-prose-2p.pdf"), inbox / "scan.pdf")
+    shutil.copy(SAMPLES / "project-self-evaluation-2024.pdf", inbox / "project.pdf")
     out = tmp_path / "out"
     main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
     before = _files(out)
@@ -65,7 +65,7 @@ def test_rerun_is_a_noop_and_a_changed_file_replaces_only_its_rows(inbox, tmp_pa
     assert _files(out) == before
 
     old_ids = set(_all_reports(out).report_id)
-    shutil.copy(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"), inbox / "scan.pdf")
+    shutil.copy(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"), inbox / "project.pdf")
     main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
     after = _files(out)
     budget_id = read_dataset(out, "reports").set_index("source_path").loc[
@@ -79,13 +79,16 @@ def test_rerun_is_a_noop_and_a_changed_file_replaces_only_its_rows(inbox, tmp_pa
 def test_prune_drops_rows_of_removed_inputs(inbox, tmp_path):
     out = tmp_path / "out"
     main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
+    budget_id = read_dataset(out, "reports").report_id.iloc[0]
     (inbox / "budget.pdf").unlink()
-    shutil.copy(corpus_pdf("scanned-chinese-prose-2p.pdf"), inbox / "scan.pdf")
+    shutil.copy(SAMPLES / "project-self-evaluation-2024.pdf", inbox / "project.pdf")
     main(["ingest", str(inbox), "--out", str(out), "--workers", "1"])
-    assert len(read_dataset(out, "reports")) == 2  # kept without --prune
+    assert len(_all_reports(out)) == 2  # kept without --prune
+    assert budget_id in set(read_dataset(out, "budget_lines").report_id)
     main(["ingest", str(inbox), "--out", str(out), "--workers", "1", "--prune"])
-    assert list(read_dataset(out, "reports").source_path) == [str(inbox / "scan.pdf")]
-    assert read_dataset(out, "budget_lines").empty
+    assert list(_all_reports(out).source_path) == [str(inbox / "project.pdf")]
+    assert budget_id not in set(read_dataset(out, "budget_lines").report_id)
+    assert not any(budget_id in p.name for p in out.rglob("*.parquet"))
 
 
 def test_a_second_run_on_the_same_out_exits_instead_of_interleaving(inbox, tmp_path):

@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.store import DATASETS, read_dataset
 
 CORPUS_INPUTS = ("jiangsu-2019-party-office-budget-tables.pdf", "jiangsu-2019-party-office-budget-text.pdf",
-                 "scanned-chinese-prose-2p.pdf")
+                 "shanghai-final-accounts-template.pdf")
 VOLATILE = ["ingested_at", "seconds"]  # differ between any two runs
 
 
