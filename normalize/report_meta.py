@@ -24,6 +24,9 @@ _UNIT_BEFORE_KIND = regex.compile(
 _COVER_END = regex.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
 # Lines under a table caption that are not part of a title: 部门：… / 单位：万元.
 _FIELD_LINE = regex.compile(r"^(?:部门|单位|编制单位|金额单位)\s*[:：]")
+# A page number or a sentence is never part of a title (an OCRed book page starts '12').
+_PAGE_NUMBER = regex.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
+_SENTENCE = regex.compile(r"[。；]")
 # A money unit, never a unit name: 单位：万元.
 _MONEY_UNIT = regex.compile(r"^(?:亿元|万元|千元|元)$")
 _SPACE_NEAR_CJK = regex.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
@@ -74,13 +77,13 @@ def unit_name(lines: list[str]) -> str | None:
 
 
 def title_of(lines: list[str]) -> str | None:
-    """The cover's title lines (at most two) before the table of contents; year-only lines and
-    部门：/单位： fields are not part of it."""
+    """The cover's title lines (at most two) before the table of contents; year-only lines,
+    page numbers and 部门：/单位： fields are not part of it, and prose (a sentence) ends it."""
     out = []
     for line in lines[:3]:
-        if _COVER_END.match(line):
+        if _COVER_END.match(line) or _SENTENCE.search(line):
             break
-        if _BARE_YEAR.match(line) or _FIELD_LINE.match(line):
+        if _BARE_YEAR.match(line) or _FIELD_LINE.match(line) or _PAGE_NUMBER.match(line):
             continue
         out.append(line)
     return "".join(out[:2]) or None

@@ -79,7 +79,7 @@ def test_template_tables_and_text_pages():
 
 
 def test_scan_without_text_layer():
-    doc = read_document(corpus_pdf("scanned-chinese-prose-2p.pdf"))
+    doc = read_document(corpus_pdf("scanned-chinese-prose-2p.pdf"), ocr_page=None)
     assert doc.page_count == 2
     assert doc.tables == [] and doc.lines == []
     assert doc.pages_without_text == [1, 2]

@@ -36,8 +36,16 @@ def test_corpus_covers(name, expected):
 
 
 def test_scanned_prose_without_text_gives_nothing():
-    assert metadata("scanned-chinese-prose-2p.pdf") == {
+    doc = read_document(corpus_pdf("scanned-chinese-prose-2p.pdf"), ocr_page=None)
+    assert report_metadata(doc) == {
         "title": None, "unit_name": None, "fiscal_year": None, "report_kind": "other"}
+
+
+def test_ocr_text_of_a_book_page_is_not_a_report():
+    # the OCRed scan starts with its page number '12', then a chapter heading, then prose
+    assert metadata("scanned-chinese-prose-2p.pdf") == {
+        "title": "第一篇商品和货币", "unit_name": None, "fiscal_year": None,
+        "report_kind": "other"}
 
 
 def doc_of(*lines: tuple[int, str]) -> Document:
