@@ -1,7 +1,9 @@
 """read_document: one PDF → Document (tables with cells, running text lines, warnings).
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
-long batches. Pages without ruling lines skip ruled-table finding. Pages without a text layer
+long batches. Pages that draw nothing but text (no path, so no ruling line; no image, so no scan)
+are read with pypdfium2 (extract/fast_text.py) instead of pdfminer, which is most of the cost;
+other pages without ruling lines skip ruled-table finding. Pages without a text layer
 are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
 default; `ocr_page` plugs in another, None turns OCR off).
 """
@@ -12,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extract import captions
+from extract import captions, fast_text
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
 from extract.model import Document, Table, TextLine
@@ -95,6 +98,33 @@ def _position_flags(
     return pieces
 
 
+def _open_pdfium(path: Path):
+    """PDFium's view of the file for the text-only fast path; None (all pages via pdfplumber) if
+    PDFium cannot read it."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except Exception:  # pdfium.PdfiumError and ctypes errors: pdfplumber decides what is wrong
+        return None
+
+
+def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
+    """_read_page's result for a text-only page, from PDFium glyphs; None if the page needs pdfplumber."""
+    if fast is None:
+        return None
+    page = fast[index]
+    try:
+        if not fast_text.text_only(page):
+            return None
+        chars = fast_text.page_chars(page, settings.dedupe_tolerance)
+    except Exception:
+        return None  # PDFium stumbled on this page: pdfplumber reads it as before
+    finally:
+        page.close()
+    if not chars:
+        return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
+    return _lines_and_tables(None, chars, number, settings)
+
+
 def read_document(
     path: str | Path, settings: ExtractSettings = DEFAULT, ocr_page: OcrPage | str | None = AUTO_OCR
 ) -> Document:
@@ -105,13 +135,21 @@ def read_document(
     check_file(path)
     pdf = _open(path)
     doc = Document(path=str(path), page_count=len(pdf.pages))
+    fast = _open_pdfium(path)
+    if fast is not None and len(fast) != doc.page_count:
+        fast.close()  # the two parsers disagree about the file: trust pdfplumber alone
+        fast = None
     pieces: list[Piece] = []
     section: str | None = None
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                lines, tables, open_spans = _read_page(page, number, settings)
-                if page.images and sum(len(ln.text) for ln in lines) < settings.ocr_min_chars:
+                quick = _fast_page(fast, number - 1, number, settings)
+                if quick is not None:
+                    lines, tables, open_spans = quick
+                else:
+                    lines, tables, open_spans = _read_page(page, number, settings)
+                if quick is None and page.images and sum(len(ln.text) for ln in lines) < settings.ocr_min_chars:
                     doc.pages_without_text.append(number)  # a scan: (almost) no text layer, a picture
                     if ocr_page is not None:
                         lines, tables = ocr_page(page, number)
@@ -130,6 +168,8 @@ def read_document(
             doc.lines.extend(lines)
     finally:
         pdf.close()
+        if fast is not None:
+            fast.close()
     doc.tables = stitch(pieces, settings)
     empty = doc.pages_without_text
     if empty:
@@ -144,9 +184,13 @@ def _read_page(page, number: int, settings: ExtractSettings):
     """Lines, (unstitched) tables top to bottom, and per table the x spans of last-row cells
     whose text may continue on the next page."""
     page = page.dedupe_chars(tolerance=settings.dedupe_tolerance)
-    chars = page.chars
+    return _lines_and_tables(page, page.chars, number, settings)
+
+
+def _lines_and_tables(page, chars: list, number: int, settings: ExtractSettings):
+    """_read_page on a page's glyphs; `page` (pdfplumber) None means it has no ruling lines."""
     with_chars = page_lines(chars, number, settings)
-    tables = find_ruled_tables(page, chars, number, settings)
+    tables = find_ruled_tables(page, chars, number, settings) if page is not None else []
     free = [ch for ln, cs in with_chars if not any(inside(ln, t) for t in tables) for ch in cs]
     tables += find_unruled_tables(free, number, settings)
     tables.sort(key=lambda t: box(t)[1])
