@@ -92,17 +92,14 @@ def test_a_wrong_execution_amount_quarantines_the_seed(wrong_seed):
     assert (c.page, c.table_id) == (9, project_line.table_id.iloc[0])
     assert "全年执行数" in c.message
     # Both sides with every summand: the sources still add to the old total, the structure to the new.
-    assert c.observed == "资金来源 263,083,287.96 + 0.00 = 263,083,287.96 元"
-    assert c.expected == "资金结构 5,688,467.10 + 257,394,000.86 = 263,082,467.96 元"
+    assert c.observed == "资金来源 财政拨款 263,083,287.96 + 其他资金 0.00 = 263,083,287.96 元"
+    assert c.expected == "资金结构 基本支出 5,688,467.10 + 项目支出 257,394,000.86 = 263,082,467.96 元"
     assert "budget.sources_equal_structure" in wrong_seed.report["error"]
     # 257,394,000.86 / 257,424,688.42 = 99.988%: the printed 99.98% is still a truncation of it.
     rates = [r for r in wrong_seed.checks if r.check == "budget.execution_rate"]
     assert rates and all(r.passed for r in rates)
 
 
-@pytest.mark.xfail(strict=True, reason="validate/budget_execution.py: budget.sources_equal_structure "
-                   "lists the 资金结构 amounts but not their line labels, so the message does not say "
-                   "which line (（2）项目支出) carries 257,394,000.86")
 def test_the_failed_sum_check_names_the_project_expenditure_line(wrong_seed):
     c = next(c for c in wrong_seed.checks if c.blocking)
     assert "项目支出" in c.message
@@ -181,5 +178,5 @@ def test_cli_quarantines_then_an_acceptance_lands_the_report(wrong_seed_pdf, tmp
     kept = checks[(checks.check == check) & ~checks.passed]
     assert len(kept) == 1 and kept.accepted.iloc[0]
     assert not checks[checks.passed].accepted.any()  # accepting marks failures only
-    assert kept.expected.iloc[0] == "资金结构 5,688,467.10 + 257,394,000.86 = 263,082,467.96 元"
+    assert kept.expected.iloc[0] == "资金结构 基本支出 5,688,467.10 + 项目支出 257,394,000.86 = 263,082,467.96 元"
     assert (read_dataset(out, "budget_lines").value.astype(str) == "257394000.86").any()

@@ -37,6 +37,12 @@ def _value(t: pd.DataFrame, mask) -> tuple[Decimal | None, pd.Series | None]:
     return Decimal(rows["value"].iloc[0]), rows.iloc[0]
 
 
+def _terms(rows: pd.DataFrame) -> str:
+    """'财政拨款 263,083,287.96 + 其他资金 0.00': each summand named, so a reviewer sees which line."""
+    items = rows["line_item"].fillna(rows["line_label"])
+    return " + ".join(f"{item} {fmt_number(v)}" for item, v in zip(items, rows["value"]))
+
+
 def _title(t: pd.DataFrame) -> str:
     title = t["table_title"].dropna()
     return str(title.iloc[0]) if not title.empty else "budget table"
@@ -65,8 +71,8 @@ def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Compari
                 tol = sum(half_unit(r["raw"], r["value"], Decimal("0.005")) for _, r in pd.concat([src, struct]).iterrows())
                 out.append(equal("budget.sources_equal_structure", sev, SUITE, f"{title} / {measure}",
                                  f"Σ {SOURCE} = Σ {STRUCTURE}", s_src, s_struct, tol,
-                                 f"{SOURCE} {' + '.join(fmt_number(v) for v in src['value'])} = {fmt_amount(s_src)}",
-                                 f"{STRUCTURE} {' + '.join(fmt_number(v) for v in struct['value'])} = {fmt_amount(s_struct)}",
+                                 f"{SOURCE} {_terms(src)} = {fmt_amount(s_src)}",
+                                 f"{STRUCTURE} {_terms(struct)} = {fmt_amount(s_struct)}",
                                  src["page"].iloc[0], table_id))
             # 3. 基本支出 + 项目支出 = the total line, where the table prints one.
             total_mask = m["line_label"].fillna("").str.contains("|".join(_TOTAL_WORDS)) | \
