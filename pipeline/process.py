@@ -64,7 +64,7 @@ def failed(path: str | Path, error: str, sha256: str | None = None) -> ReportRes
     return ReportResult(ReportRows(report))
 
 
-def process(path: str | Path, acceptances: dict | None = None,
+def process(path: str | Path, acceptances: list[dict] | None = None,
             sha256: str | None = None) -> ReportResult:
     """Extract, normalize and validate one PDF. Never raises: failures become a failed report.
 
@@ -81,7 +81,7 @@ def process(path: str | Path, acceptances: dict | None = None,
         doc = read_document(path)
         rows = normalize_document(doc, report)
         checks = validate_report(rows, doc)
-        checks = apply_acceptances(checks, acceptances or {}, report["report_id"])
+        checks = apply_acceptances(checks, acceptances or [], report["report_id"])
     except Exception as exc:  # one bad file must never stop the batch
         report["error"] = _one_line(exc)
         report["seconds"] = time.perf_counter() - started

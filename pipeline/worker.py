@@ -105,7 +105,7 @@ def land(out: Path, result: ReportResult) -> Landed:
     )
 
 
-def run_report(path: str | Path, acceptances: dict | None, timeout: float) -> ReportResult:
+def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float) -> ReportResult:
     """process() under the time limit; a report over the limit becomes a failed report."""
     started = time.perf_counter()
     sha = None
@@ -126,7 +126,7 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def ingest_one(path: str, out: str, acceptances: dict | None, timeout: float) -> Landed:
+def ingest_one(path: str, out: str, acceptances: list[dict] | None, timeout: float) -> Landed:
     """The per-report task every executor runs: process under the time limit, then write."""
     result = run_report(path, acceptances, timeout)
     try:
@@ -142,7 +142,7 @@ def ingest_one(path: str, out: str, acceptances: dict | None, timeout: float) ->
 class ReportTask:
     """The per-report task with its run-wide arguments bound; picklable for pools and Dask."""
     out: str
-    acceptances: dict
+    acceptances: list[dict]
     timeout: float
 
     def __call__(self, path: str) -> Landed:
