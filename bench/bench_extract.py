@@ -1,7 +1,9 @@
 """Benchmark read_document: pages per second for each corpus PDF, the slowest page, and peak RSS
 over batches of copies (20 vs 200 files) to show memory stays flat.
 
-    .venv/bin/python bench/bench_extract.py [--corpus DIR] [--small 20] [--large 200]
+    .venv/bin/python bench/bench_extract.py [--corpus DIR] [--small 20] [--large 200] [--pdfplumber-only]
+
+--pdfplumber-only turns off the pypdfium2 fast path for text-only pages (the before/after baseline).
 
 Each batch runs in a fresh child process so its peak RSS (ru_maxrss) is its own.
 """
@@ -21,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
 
-from extract import ExtractError, read_document  # noqa: E402
+from extract import ExtractError, document, read_document  # noqa: E402
 from extract.document import _read_page  # noqa: E402
 from extract.settings import DEFAULT  # noqa: E402
 
@@ -57,10 +59,10 @@ def batch(files: list[str]) -> dict:
     }
 
 
-def run_batch_in_child(pdfs: list[Path], n: int) -> dict:
+def run_batch_in_child(pdfs: list[Path], n: int, flags: list[str]) -> dict:
     files = [str(p) for p in itertools.islice(itertools.cycle(pdfs), n)]
     out = subprocess.run(
-        [sys.executable, __file__, "--child"], input=json.dumps(files), capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", *flags], input=json.dumps(files), capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)
 
@@ -70,8 +72,11 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--small", type=int, default=20)
     ap.add_argument("--large", type=int, default=200)
+    ap.add_argument("--pdfplumber-only", action="store_true", help="read every page with pdfplumber")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.pdfplumber_only:
+        document._open_pdfium = lambda path: None  # no PDFium document: every page takes the old path
     if args.child:
         print(json.dumps(batch(json.loads(sys.stdin.read()))))
         return
@@ -80,8 +85,9 @@ def main() -> None:
     for pdf in pdfs:
         r = per_pdf(pdf)
         print(f"{r['file']:48} {r['pages']:5} {r['tables']:6} {r['seconds']:6} {r['pages_per_s']:8} {r['slowest_page_s']:15}")
-    small = run_batch_in_child(pdfs, args.small)
-    large = run_batch_in_child(pdfs, args.large)
+    flags = ["--pdfplumber-only"] if args.pdfplumber_only else []
+    small = run_batch_in_child(pdfs, args.small, flags)
+    large = run_batch_in_child(pdfs, args.large, flags)
     growth = (large["peak_rss_mb"] - small["peak_rss_mb"]) / small["peak_rss_mb"] * 100
     for r in (small, large):
         print(f"batch of {r['files']:4} files: {r['pages']:5} pages in {r['seconds']:7} s, peak RSS {r['peak_rss_mb']} MB")
