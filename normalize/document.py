@@ -1,8 +1,6 @@
 """Document → ReportRows: recognise each table by its header and turn it into typed rows."""
 from __future__ import annotations
 
-import regex
-
 from extract.model import Document, Table
 from normalize import final_accounts
 from normalize.amounts import parse_number
@@ -12,8 +10,7 @@ from normalize.indicators import indicator_rows
 from normalize.report_meta import report_metadata
 from normalize.rows import ReportRows, frame
 
-_PROJECT_NAME = regex.compile(r"^项目名称$")
-_TOTAL_SCORE = regex.compile(r"^总分$")
+PROJECT_NAME, TOTAL_SCORE = "项目名称", "总分"
 
 
 def _texts(grid, r: int) -> list[str]:
@@ -31,7 +28,7 @@ def _is_budget_header(texts: list[str]) -> bool:
 
 def table_kind(table: Table) -> str:
     grid = table.grid()
-    if any(squash(t) == "项目名称" for r in range(min(3, len(grid))) for t in _texts(grid, r)) \
+    if any(squash(t) == PROJECT_NAME for r in range(min(3, len(grid))) for t in _texts(grid, r)) \
             and _find_rows(grid, is_indicator_header):
         return "project"
     if grid and is_indicator_header(_texts(grid, 0)):
@@ -45,7 +42,7 @@ def table_kind(table: Table) -> str:
 
 def _project_blocks(grid) -> list[tuple[int, int]]:
     """A stitched table may hold several projects: each starts at a 项目名称 row."""
-    starts = _find_rows(grid, lambda t: any(_PROJECT_NAME.match(squash(x)) for x in t))
+    starts = _find_rows(grid, lambda t: any(squash(x) == PROJECT_NAME for x in t))
     return [(s, e) for s, e in zip(starts, starts[1:] + [len(grid)])]
 
 
@@ -62,12 +59,12 @@ def project_rows(table: Table, context: dict) -> tuple[list[dict], list[dict]]:
     grid = table.grid()
     indicators, lines = [], []
     for start, stop in _project_blocks(grid):
-        name = _cell_right_of(_texts(grid, start), "项目名称")
+        name = _cell_right_of(_texts(grid, start), PROJECT_NAME)
         ctx = {**context, "project": name}
         budget_headers = [r for r in range(start, stop) if _is_budget_header(_texts(grid, r))]
         ind_headers = [r for r in range(start, stop) if is_indicator_header(_texts(grid, r))]
         totals = [r for r in range(start, stop)
-                  if any(_TOTAL_SCORE.match(squash(t)) for t in _texts(grid, r))]
+                  if any(squash(t) == TOTAL_SCORE for t in _texts(grid, r))]
         ind_stop = totals[0] if totals else stop
         for h in budget_headers:
             block_end = min([r for r in ind_headers + totals + [stop] if r > h])
@@ -84,7 +81,7 @@ def _funding_end(grid, header_row: int, limit: int) -> int:
     """The funding block ends at the first row without a number under its measure columns."""
     cols = budget_measure_columns(_texts(grid, header_row))
     r = header_row + 1
-    while r < limit and any(grid[r][c] and regex.search(r"\d", grid[r][c].text) for c in cols):
+    while r < limit and any(grid[r][c] and parse_number(grid[r][c].text) is not None for c in cols):
         r += 1
     return r
 
