@@ -85,8 +85,12 @@ def test_an_ambiguous_or_undrawable_edit_is_refused(seed_pdf, tmp_path):
 def test_a_wrong_execution_amount_quarantines_the_seed(wrong_seed):
     assert wrong_seed.status == "quarantined"
     blocking = [c for c in wrong_seed.checks if c.blocking]
-    assert [c.check for c in blocking] == ["budget.sources_equal_structure"]
-    c = blocking[0]
+    # the table no longer adds up, and the prose (实际执行257,394,820.86元) no longer agrees with it
+    assert {c.check for c in blocking} == {"budget.sources_equal_structure", "prose.matches_table"}
+    prose = [c for c in blocking if c.check == "prose.matches_table"]
+    assert all("全年执行数" in c.message for c in prose)
+    assert any("项目支出" in c.message and c.observed == "257,394,820.86 元" for c in prose)
+    c = next(c for c in blocking if c.check == "budget.sources_equal_structure")
     lines = wrong_seed.rows.budget_lines
     project_line = lines[lines.line_label.str.contains("项目支出") & (lines.measure == "全年执行数")]
     assert (c.page, c.table_id) == (9, project_line.table_id.iloc[0])
@@ -101,7 +105,7 @@ def test_a_wrong_execution_amount_quarantines_the_seed(wrong_seed):
 
 
 def test_the_failed_sum_check_names_the_project_expenditure_line(wrong_seed):
-    c = next(c for c in wrong_seed.checks if c.blocking)
+    c = next(c for c in wrong_seed.checks if c.check == "budget.sources_equal_structure" and c.blocking)
     assert "项目支出" in c.message
 
 
@@ -162,11 +166,12 @@ def test_cli_quarantines_then_an_acceptance_lands_the_report(wrong_seed_pdf, tmp
     failed = checks[(checks.check == check) & ~checks.passed]
     assert len(failed) == 1 and not failed.accepted.iloc[0]
 
-    accept = subprocess.run(
-        [sys.executable, "-m", "pipeline", "accept", report_id, check, "--out", str(out),
-         "--reason", "test: the publisher printed 257,394,000.86; confirmed against the paper copy"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert accept.returncode == 0, accept.stderr
+    for name in (check, "prose.matches_table"):
+        accept = subprocess.run(
+            [sys.executable, "-m", "pipeline", "accept", report_id, name, "--out", str(out),
+             "--reason", "test: the publisher printed 257,394,000.86; confirmed against the paper copy"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert accept.returncode == 0, accept.stderr
     assert (out / "accepted_checks.jsonl").exists()
 
     assert main(["ingest", str(wrong_seed_pdf), "--out", str(out), "--workers", "1", "--no-progress",
