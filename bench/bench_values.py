@@ -19,7 +19,6 @@ neighbours, not the parser); the single-pass figure is printed beside it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -32,9 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from normalize import parse_value  # noqa: E402
 from normalize.values import clear_cache  # noqa: E402
+from samples import seed_data  # noqa: E402  (the seed's tables as plain data)
 
-SEED = ROOT.parent / "shared/seed/hongqiao-2024-unit-self-evaluation.txt"
-SEED_TRUTH = ROOT / "samples/hongqiao-2024-unit-self-evaluation.truth.json"  # when SEED is absent
 TARGET = 200_000  # strings per second the issue asks for
 
 EXTRA = [
@@ -46,26 +44,10 @@ EXTRA = [
 
 
 def seed_cells() -> list[str]:
-    """指标目标值 of the 年度分目标 tables and 计划/完成 of the 指标名称 tables, as printed (from the
-    sample's truth, the same cells, where the seed text is not at hand)."""
-    if not SEED.exists():
-        rows = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["indicators"]
-        return [r[k] for r in rows for k in ("target_raw", "actual_raw") if r[k] is not None]
-    cells, mode = [], None
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        cols = line.split("\t")
-        if len(cols) < 4:
-            mode = None if line.strip() else mode
-            continue
-        if cols[3] == "指标目标值":
-            mode = "targets"
-        elif cols[0] == "指标名称":
-            mode = "pairs"
-        elif mode == "targets":
-            cells.append(cols[3])
-        elif mode == "pairs":
-            cells.extend(cols[2:4])
-    return cells
+    """指标目标值 of the 年度分目标 table and 计划/完成 of the 指标名称 tables, as printed."""
+    return [row[3] for row in seed_data.ANNUAL_TARGETS] + [
+        cell for table in (seed_data.FULFILMENT, seed_data.EFFECTS, seed_data.SATISFACTION)
+        for row in table for cell in row[2:4]]
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -116,8 +98,7 @@ def main() -> int:
     rng = random.Random(3)
     printed = [rng.sample(mix, len(mix)) for _ in range(args.reports)]
     fresh = [fresh_numbers(cells, rng) for cells in printed]
-    source = SEED.name if SEED.exists() else SEED_TRUTH.name
-    print(f"report: {len(mix)} cells ({len(set(mix))} distinct), {len(seed)} from {source} + "
+    print(f"report: {len(mix)} cells ({len(set(mix))} distinct), {len(seed)} from {seed_data.SEED_FILE} + "
           f"{len(EXTRA)} extra; {args.reports} reports per workload, cache cleared per report; "
           f"one core; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     results = {}
