@@ -1,7 +1,7 @@
 """Text from glyphs: group glyphs into lines, lines into cell text, and repair PDF artefacts.
 
 Artefacts repaired: letter-spaced CJK (`敬 老 院` → `敬老院`), line breaks inside a cell, and
-fake-bold glyphs printed twice (removed earlier, per page, by pdfplumber's `dedupe_chars`).
+fake-bold glyphs printed twice (removed per page by `dedupe_chars`).
 """
 from __future__ import annotations
 
@@ -17,6 +17,29 @@ _CJK_CHAR = regex.compile(_CJK)
 _SPACES = regex.compile(r"\s+")
 
 Char = dict  # a pdfplumber char: text, x0, x1, top, bottom, size, ...
+
+
+def dedupe_chars(chars: Sequence[Char], tolerance: float) -> list[Char]:
+    """Drop a glyph that repeats an earlier one's text within `tolerance` points (fake bold).
+
+    pdfplumber's Page.dedupe_chars does the same but finishes with `sorted(..., key=chars.index)`:
+    quadratic, and one uninterruptible C call, so a page of 30,000 glyphs holds the report past
+    its time limit. Bucketing glyphs on a grid of `tolerance` keeps this linear.
+    """
+    kept: list[Char] = []
+    seen: dict[tuple[str, int, int], list[Char]] = {}
+    cell = max(tolerance, 0.5)
+    for ch in chars:
+        kx, ky = int(ch["x0"] // cell), int(ch["top"] // cell)
+        dup = any(
+            abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance
+            for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+            for other in seen.get((ch["text"], kx + dx, ky + dy), ())
+        )
+        if not dup:
+            kept.append(ch)
+            seen.setdefault((ch["text"], kx, ky), []).append(ch)
+    return kept
 
 
 def is_cjk(ch: str) -> bool:

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import captions, fast_text
+from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
 from extract.model import Document, Table, TextLine
@@ -183,8 +184,7 @@ def read_document(
 def _read_page(page, number: int, settings: ExtractSettings):
     """Lines, (unstitched) tables top to bottom, and per table the x spans of last-row cells
     whose text may continue on the next page."""
-    page = page.dedupe_chars(tolerance=settings.dedupe_tolerance)
-    return _lines_and_tables(page, page.chars, number, settings)
+    return _lines_and_tables(page, dedupe_chars(page.chars, settings.dedupe_tolerance), number, settings)
 
 
 def _lines_and_tables(page, chars: list, number: int, settings: ExtractSettings):

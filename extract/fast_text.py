@@ -13,7 +13,7 @@ import math
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.cell_text import Char
+from extract.cell_text import Char, dedupe_chars
 
 # Object types that send a page down the pdfplumber path: paths may be ruling lines, images may
 # make it a scan (OCR needs the pdfplumber page).
@@ -57,24 +57,4 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char]:
             })
     finally:
         textpage.close()
-    return _dedupe(chars, dedupe_tolerance)
-
-
-def _dedupe(chars: list[Char], tolerance: float) -> list[Char]:
-    """Drop a glyph that repeats an earlier one's text within `tolerance` points (fake bold),
-    as pdfplumber's dedupe_chars does."""
-    kept: list[Char] = []
-    seen: dict[tuple[str, int, int], list[Char]] = {}
-    cell = max(tolerance, 0.5)
-    for ch in chars:
-        kx, ky = int(ch["x0"] // cell), int(ch["top"] // cell)
-        dup = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for other in seen.get((ch["text"], kx + dx, ky + dy), ()):
-                    if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
-                        dup = True
-        if not dup:
-            kept.append(ch)
-            seen.setdefault((ch["text"], kx, ky), []).append(ch)
-    return kept
+    return dedupe_chars(chars, dedupe_tolerance)

@@ -1,7 +1,10 @@
-"""Cell text repair and settings validation (plain data, no PDF needed)."""
+"""Cell text repair, fake-bold removal and settings validation (plain data, one real page)."""
+import pdfplumber
 import pytest
+from pdfplumber.utils import dedupe_chars as plumber_dedupe_chars
 
-from extract.cell_text import cell_text, group_lines, join_lines, repair
+from conftest import corpus_pdf
+from extract.cell_text import cell_text, dedupe_chars, group_lines, join_lines, repair
 from extract.settings import ExtractSettings
 
 
@@ -54,3 +57,20 @@ def test_settings_are_frozen():
     s = ExtractSettings()
     with pytest.raises(AttributeError):
         s.snap_tolerance = 1.0  # type: ignore[misc]
+
+
+def test_fake_bold_glyphs_printed_twice_become_one():
+    title = glyphs("绩效自评报告", 100, 50)
+    doubled = [g for ch in title for g in (ch, {**ch, "x0": ch["x0"] + 0.4, "x1": ch["x1"] + 0.4, "top": ch["top"] + 0.3})]
+    again = glyphs("绩效", 100, 80)  # the same text on the next line is not a duplicate
+    assert dedupe_chars(doubled + again, 1.0) == title + again
+
+
+def test_dedupe_agrees_with_pdfplumber_on_a_real_page_made_fake_bold():
+    with pdfplumber.open(corpus_pdf("putuo-2024-finance-bureau-final-accounts.pdf")) as pdf:
+        page = pdf.pages[9]
+        chars = page.chars
+        page.close()
+    bold = [c for ch in chars for c in (ch, {**ch, "x0": ch["x0"] + 0.5, "doctop": ch["doctop"] + 0.2, "top": ch["top"] + 0.2})]
+    assert len(chars) > 300
+    assert dedupe_chars(bold, 1.0) == plumber_dedupe_chars(bold, 1.0) == chars
