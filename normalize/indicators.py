@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import regex
 
+from extract.cell_text import tighten
 from extract.model import Cell
 from normalize.headers import column_roles, is_header_like, squash
 from normalize.values import Value, is_met, parse_value
@@ -75,8 +76,8 @@ def indicator_rows(grid: list[list[Cell | None]], header_row: int, start: int, s
         if "level2" in roles and squash(text["level2"]):
             level2 = clean_level(text["level2"])
         name = squash(text.get("name")) or None
-        target_raw = text.get("target", "").strip() or None
-        actual_raw = text.get("actual", "").strip() or None if "actual" in roles else None
+        target_raw = tighten(text.get("target", "").strip()) or None
+        actual_raw = tighten(text.get("actual", "").strip()) or None if "actual" in roles else None
         if not (name or target_raw or actual_raw):
             continue
         target, actual = parse_value(target_raw or ""), parse_value(actual_raw or "")
@@ -94,7 +95,7 @@ def indicator_rows(grid: list[list[Cell | None]], header_row: int, start: int, s
             "met": is_met(target, actual) if actual_raw else None,
             "weight": _number(text.get("weight")),
             "score": _number(text.get("score")),
-            "deviation_note": (text.get("deviation") or "").strip() or None,
+            "deviation_note": tighten((text.get("deviation") or "").strip()) or None,
             **_row_box(own or [c for c in row if c is not None]),
         })
     return out

@@ -4,7 +4,7 @@ import pytest
 from pdfplumber.utils import dedupe_chars as plumber_dedupe_chars
 
 from conftest import corpus_pdf
-from extract.cell_text import cell_text, dedupe_chars, group_lines, join_lines, repair
+from extract.cell_text import cell_text, dedupe_chars, group_lines, join_lines, repair, tighten
 from extract.settings import ExtractSettings
 
 
@@ -74,3 +74,11 @@ def test_dedupe_agrees_with_pdfplumber_on_a_real_page_made_fake_bold():
     bold = [c for ch in chars for c in (ch, {**ch, "x0": ch["x0"] + 0.5, "doctop": ch["doctop"] + 0.2, "top": ch["top"] + 0.2})]
     assert len(chars) > 300
     assert dedupe_chars(bold, 1.0) == plumber_dedupe_chars(bold, 1.0) == chars
+
+
+def test_tighten_drops_only_spaces_beside_cjk():
+    assert tighten("完成 600 人次加班费发放，完成 57 人") == "完成600人次加班费发放，完成57人"
+    assert tighten("2024 年 10 月底前") == "2024年10月底前"
+    assert tighten("11 项（就业困难人员补贴 110 人）") == "11项（就业困难人员补贴110人）"
+    assert tighten("≥ 90 %") == "≥ 90 %"  # no CJK: as typed
+    assert tighten("Noto Serif 字体") == "Noto Serif字体"
