@@ -1,9 +1,9 @@
 """read_document: one PDF → Document (tables with cells, running text lines, warnings).
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
-long batches. Pages that draw nothing but text (no path, so no ruling line; no image, so no scan)
-are read with pypdfium2 (extract/fast_text.py) instead of pdfminer, which is most of the cost;
-other pages without ruling lines skip ruled-table finding. Pages without a text layer
+long batches. Pages whose glyphs and ruling lines PDFium can give as pdfminer would (no image,
+so no scan; no rotation, no curves; see extract/fast_text.py and extract/fast_rules.py) are read
+with pypdfium2 instead of pdfminer, which is most of the cost. Pages without a text layer
 are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
 default; `ocr_page` plugs in another, None turns OCR off).
 """
@@ -17,12 +17,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extract import captions, fast_text
+from extract import captions, fast_rules, fast_text
 from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
 from extract.model import Document, Table, TextLine
-from extract.ruled import find_ruled_tables, open_columns
+from extract.ruled import find_ruled_tables, open_columns, page_edges
 from extract.settings import DEFAULT, ExtractSettings
 from extract.stitch import Piece, stitch
 from extract.unruled import find_unruled_tables
@@ -100,7 +100,7 @@ def _position_flags(
 
 
 def _open_pdfium(path: Path):
-    """PDFium's view of the file for the text-only fast path; None (all pages via pdfplumber) if
+    """PDFium's view of the file for the fast path; None (all pages via pdfplumber) if
     PDFium cannot read it."""
     try:
         return pdfium.PdfDocument(str(path))
@@ -109,12 +109,15 @@ def _open_pdfium(path: Path):
 
 
 def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
-    """_read_page's result for a text-only page, from PDFium glyphs; None if the page needs pdfplumber."""
+    """_read_page's result from PDFium's glyphs and rules; None if the page needs pdfplumber."""
     if fast is None:
         return None
     page = fast[index]
     try:
-        if not fast_text.text_only(page):
+        if page.get_rotation():  # PDFium reports unrotated coordinates, pdfplumber rotated ones
+            return None
+        edges = fast_rules.page_edges(page, settings)
+        if edges is None:
             return None
         chars = fast_text.page_chars(page, settings.dedupe_tolerance)
     except Exception:
@@ -123,7 +126,7 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         page.close()
     if not chars:
         return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
-    return _lines_and_tables(None, chars, number, settings)
+    return _lines_and_tables(edges, chars, number, settings)
 
 
 def read_document(
@@ -184,13 +187,14 @@ def read_document(
 def _read_page(page, number: int, settings: ExtractSettings):
     """Lines, (unstitched) tables top to bottom, and per table the x spans of last-row cells
     whose text may continue on the next page."""
-    return _lines_and_tables(page, dedupe_chars(page.chars, settings.dedupe_tolerance), number, settings)
+    chars = dedupe_chars(page.chars, settings.dedupe_tolerance)
+    return _lines_and_tables(page_edges(page, settings), chars, number, settings)
 
 
-def _lines_and_tables(page, chars: list, number: int, settings: ExtractSettings):
-    """_read_page on a page's glyphs; `page` (pdfplumber) None means it has no ruling lines."""
+def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: ExtractSettings):
+    """_read_page on a page's edges and glyphs, from pdfplumber or PDFium."""
     with_chars = page_lines(chars, number, settings)
-    tables = find_ruled_tables(page, chars, number, settings) if page is not None else []
+    tables = find_ruled_tables(edges, chars, number, settings)
     free = [ch for ln, cs in with_chars if not any(inside(ln, t) for t in tables) for ch in cs]
     tables += find_unruled_tables(free, number, settings)
     tables.sort(key=lambda t: box(t)[1])

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import regex
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract.cell_text import repair
 from extract.model import Cell, Table
-from extract.ruled import cells_to_table
+from extract.ruled import cells_to_table, table_boxes
 from extract.settings import ExtractSettings
 
 _FAINT_INK = 50  # grey levels below the paper that still count as ink of a rule
@@ -139,19 +138,6 @@ def rule_edges(segments: Sequence[Segment], frame: PageFrame) -> list[dict]:
     return edges
 
 
-def grid_boxes(edges: list[dict], settings: ExtractSettings) -> list[list[tuple[float, float, float, float]]]:
-    """Cell rectangles of each table the rules draw, with pdfplumber's lines-strategy steps."""
-    tol = settings.snap_tolerance
-    merged = merge_edges(edges, tol, tol, settings.join_tolerance, settings.join_tolerance)
-    merged = [
-        e for e in merged
-        if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"]) >= settings.edge_min_length
-    ]
-    it = settings.intersection_tolerance
-    points = edges_to_intersections(merged, it, it)
-    return cells_to_tables(intersections_to_cells(points))
-
-
 def box_glyph(text: str, box: tuple[float, float, float, float], confidence: float) -> dict:
     """An OCR text box in the shape of a pdfplumber char, so extract/cell_text.py and
     extract/lines.py group, order and join OCR text exactly as they do glyphs."""
@@ -221,7 +207,7 @@ def ocr_tables(
     """Tables drawn by `edges`, top to bottom, their cells filled with the OCR boxes whose middle
     they hold. Every cell keeps the mean confidence of its boxes (None for an empty cell)."""
     tables = []
-    for boxes in grid_boxes(edges, settings):
+    for boxes in table_boxes(edges, settings):
         table = cells_to_table(boxes, glyphs, page, settings)
         if table is None:
             continue

@@ -1,12 +1,16 @@
 """Tables drawn with ruling lines: pdfplumber's lines strategy, merged cells resolved on a grid.
 
-pdfplumber returns one rectangle per visible cell; a merged cell is simply a bigger rectangle. The
-grid is built from the distinct cell edges, so each rectangle maps to (row, col, row_span, col_span).
+The edges come from pdfplumber (`page_edges`), from PDFium (extract/fast_rules.py) or from a
+page image (extract/ocr_grid.py); pdfplumber's table steps turn them into one rectangle per
+visible cell, a merged cell being simply a bigger rectangle. The grid is built from the distinct
+cell edges, so each rectangle maps to (row, col, row_span, col_span).
 """
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract.cell_text import Char, cell_text
 from extract.model import Cell, Table
@@ -31,6 +35,30 @@ def has_rulings(page, settings: ExtractSettings) -> bool:
     if page.lines or page.curves:
         return True
     return any(not is_background(r, settings) for r in page.rects)
+
+
+def page_edges(page, settings: ExtractSettings) -> list[dict]:
+    """A pdfplumber page's edges, background fills left out."""
+    if not has_rulings(page, settings):
+        return []
+    return page.filter(lambda obj: not is_background(obj, settings)).edges
+
+
+def table_boxes(edges: Sequence[dict], settings: ExtractSettings) -> list[list[Box]]:
+    """Cell rectangles of each table the edges draw: the steps of pdfplumber's lines strategy
+    (TableFinder.get_edges and find_tables) on edges from any source."""
+    tol, join = settings.snap_tolerance, settings.join_tolerance
+    oriented = [e for e in edges if e["orientation"] in ("h", "v") and _length(e) >= _PREFILTER_LENGTH]
+    merged = [e for e in merge_edges(oriented, tol, tol, join, join) if _length(e) >= settings.edge_min_length]
+    it = settings.intersection_tolerance
+    return cells_to_tables(intersections_to_cells(edges_to_intersections(merged, it, it)))
+
+
+_PREFILTER_LENGTH = 1.0  # pdfplumber's edge_min_length_prefilter default
+
+
+def _length(edge: dict) -> float:
+    return edge["x1"] - edge["x0"] if edge["orientation"] == "h" else edge["bottom"] - edge["top"]
 
 
 def snap_positions(values: Sequence[float], tolerance: float) -> list[float]:
@@ -90,24 +118,27 @@ def cells_to_table(
     return Table(cells=cells, page_start=page, page_end=page, strategy="ruled")
 
 
-def find_ruled_tables(page, chars: Sequence[Char], page_no: int, settings: ExtractSettings) -> list[Table]:
-    """Ruled tables of one pdfplumber page, top to bottom. `chars` are the page's deduplicated glyphs."""
-    if not has_rulings(page, settings):
+def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int, settings: ExtractSettings
+                      ) -> list[Table]:
+    """Ruled tables drawn by a page's edges, top to bottom. `chars` are its deduplicated glyphs."""
+    if not edges:
         return []
-    ruled = page.filter(lambda obj: not is_background(obj, settings))
-    found = ruled.find_tables(settings.table_settings())
-    found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    found = [(_bbox(boxes), boxes) for boxes in table_boxes(edges, settings)]
+    found.sort(key=lambda t: (t[0][1], t[0][0]))
     tables: list[Table] = []
-    for t in found:
-        x0, top, x1, bottom = t.bbox
+    for (x0, top, x1, bottom), boxes in found:
         local = [
             ch for ch in chars
             if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
         ]
-        table = cells_to_table(t.cells, local, page_no, settings)
+        table = cells_to_table(boxes, local, page_no, settings)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _bbox(boxes: Sequence[Box]) -> Box:
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
 def open_columns(table: Table, chars: Sequence[Char], settings: ExtractSettings) -> frozenset[int]:

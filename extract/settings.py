@@ -11,7 +11,7 @@ class ExtractSettings:
     space_gap: float = 3.0  # a horizontal gap wider than this (points) between glyphs is a space (pdfplumber's x_tolerance)
     line_split_em: float = 6.0  # a gap wider than this many font sizes splits a text line into two (left/right blocks)
 
-    # --- ruled tables (pdfplumber's lines strategy) ---
+    # --- ruled tables (pdfplumber's lines strategy, see extract/ruled.py table_boxes) ---
     snap_tolerance: float = 3.0  # rules closer than this are snapped onto one line
     join_tolerance: float = 3.0  # collinear rule pieces with gaps up to this are joined
     intersection_tolerance: float = 3.0  # how far rules may miss each other and still cross
@@ -58,17 +58,6 @@ class ExtractSettings:
             raise ValueError("ExtractSettings.ocr_dpi must be >= 72 and ocr_threads >= 1")
         if not 0 <= self.page_margin_ratio < 0.5:
             raise ValueError("ExtractSettings.page_margin_ratio must be in [0, 0.5)")
-
-    def table_settings(self) -> dict:
-        """pdfplumber find_tables settings for ruled tables."""
-        return {
-            "vertical_strategy": "lines",
-            "horizontal_strategy": "lines",
-            "snap_tolerance": self.snap_tolerance,
-            "join_tolerance": self.join_tolerance,
-            "intersection_tolerance": self.intersection_tolerance,
-            "edge_min_length": self.edge_min_length,
-        }
 
 
 DEFAULT = ExtractSettings()

@@ -1,25 +1,23 @@
-"""Text-only pages are read with pypdfium2 (extract/fast_text.py) and must give the same lines as
-pdfplumber; pages with rules or images still go through pdfplumber."""
+"""Pages PDFium can mirror are read with pypdfium2 (extract/fast_text.py for glyphs,
+extract/fast_rules.py for ruling lines) and must give the same lines and tables as pdfplumber;
+the others (scans, rotated pages, LibreOffice's swapped spaces) still go through pdfplumber."""
+from pathlib import Path
+
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
 from conftest import corpus_pdf
-from extract import read_document
-from extract.fast_text import page_chars, text_only
+from extract import document, fast_rules, read_document, ruled
+from extract.fast_text import page_chars
 from extract.lines import page_lines
 from extract.settings import DEFAULT
 
 PUTUO = "putuo-2024-finance-bureau-final-accounts.pdf"
+TEMPLATE = "shanghai-final-accounts-template.pdf"
 JIANGSU_TEXT = "jiangsu-2019-party-office-budget-text.pdf"
-
-
-def text_only_pages(path):
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return [i + 1 for i in range(len(pdf)) if text_only(pdf[i])]
-    finally:
-        pdf.close()
+JIANGSU_TABLES = "jiangsu-2019-party-office-budget-tables.pdf"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def plumber_lines(path, number):
@@ -37,13 +35,6 @@ def pdfium_lines(path, number):
     finally:
         pdf.close()
     return [ln for ln, _ in page_lines(chars, number, DEFAULT)]
-
-
-def test_ruled_and_scanned_pages_are_not_text_only():
-    # Putuo: cover and prose pages 1-4 and 21-25 draw only text; 5-20 hold the ruled 决算 tables
-    assert text_only_pages(corpus_pdf(PUTUO)) == [1, 2, 3, 4, 21, 22, 23, 24, 25]
-    assert text_only_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images: OCR path
-    assert text_only_pages(corpus_pdf("jiangsu-2019-party-office-budget-tables.pdf")) == []
 
 
 @pytest.mark.parametrize("name,number", [(PUTUO, 21), (PUTUO, 2), (JIANGSU_TEXT, 2), (JIANGSU_TEXT, 4)])
@@ -70,3 +61,54 @@ def test_putuo_publisher_figures_keep_their_place():
     assert any("万元" in ln.text for ln in got)
     assert not any(ln.in_table for ln in got)
     assert max(abs(a.top - b.top) for a, b in zip(got, want)) < 1.5
+
+
+# --- table pages: rules from PDFium's path objects ------------------------------------------------
+
+def pdfplumber_only(monkeypatch):
+    """read_document with every page through pdfplumber (no PDFium document)."""
+    monkeypatch.setattr(document, "_open_pdfium", lambda path: None)
+
+
+def test_pdfium_rules_give_pdfplumbers_cells():
+    path = corpus_pdf(PUTUO)
+    pdf, plumber = pdfium.PdfDocument(str(path)), pdfplumber.open(path)
+    try:
+        for number in range(5, 21):  # the 决算 tables
+            fast = fast_rules.page_edges(pdf[number - 1], DEFAULT)
+            page = plumber.pages[number - 1]
+            slow = ruled.page_edges(page, DEFAULT)
+            page.close()
+            assert fast and len(fast) == len(slow), number
+            rounded = lambda boxes: [[tuple(round(v, 2) for v in b) for b in t] for t in boxes]
+            assert rounded(ruled.table_boxes(fast, DEFAULT)) == rounded(ruled.table_boxes(slow, DEFAULT)), number
+    finally:
+        pdf.close()
+        plumber.close()
+
+
+@pytest.mark.parametrize("name", [PUTUO, TEMPLATE])
+def test_table_pages_read_by_pdfium_give_the_same_tables(name, monkeypatch):
+    fast = read_document(corpus_pdf(name))
+    pdfplumber_only(monkeypatch)
+    slow = read_document(corpus_pdf(name))
+    assert len(fast.tables) == len(slow.tables) == 10
+    for a, b in zip(fast.tables, slow.tables):
+        assert (a.title, a.page_start, a.page_end, a.text_grid()) == (b.title, b.page_start, b.page_end, b.text_grid())
+        for ca, cb in zip(a.cells, b.cells):
+            assert max(abs(ca.x0 - cb.x0), abs(ca.top - cb.top), abs(ca.x1 - cb.x1), abs(ca.bottom - cb.bottom)) < 0.01
+
+
+def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
+    def fast_pages(name):
+        pdf = pdfium.PdfDocument(str(name))
+        try:
+            return [i + 1 for i in range(len(pdf)) if document._fast_page(pdf, i, i + 1, DEFAULT) is not None]
+        finally:
+            pdf.close()
+
+    assert fast_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images: OCR path
+    assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == [6, 8, 12]  # the others are landscape: /Rotate 90
+    # LibreOffice ends text runs with a space glyph that PDFium swaps for its own zero-width one
+    assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == []
+    assert len(fast_pages(corpus_pdf(PUTUO))) >= 20

@@ -1,0 +1,109 @@
+"""Ruling lines of a page read with pypdfium2 instead of pdfminer: path objects → pdfplumber edges.
+
+pdfminer interprets the whole content stream to find a page's lines and rects, which is most of
+the cost of a table page. PDFium lists the same path objects far faster. Each subpath becomes the
+edges pdfplumber would make of it (a rule, the four sides of a rect, the sides of a polyline), in
+the same coordinates (PDF points, top-left origin of the crop box), so ruled-table finding runs on
+them unchanged. Pages holding something this reader does not mirror (images, which may make the
+page a scan; shadings; Bézier curves; paths nested in form XObjects) return None and go through
+pdfplumber as before.
+"""
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from extract.settings import ExtractSettings
+
+_FORM_DEPTH = 8
+_OTHER_DRAWINGS = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
+
+
+def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | None:
+    """The page's edges as pdfplumber's `page.edges` gives them (minus background fills, as the
+    ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
+    read the page."""
+    left, bottom = page.get_cropbox()[:2]
+    top_edge = bottom + page.get_height()
+    edges: list[dict] = []
+    for obj in page.get_objects(max_depth=_FORM_DEPTH):
+        if obj.type in _OTHER_DRAWINGS:
+            return None
+        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        if obj.level > 0:  # inside a form: its matrix is the form's, not the page's
+            return None
+        subpaths = _subpaths(obj)
+        if subpaths is None:
+            return None
+        fill, stroke = _draw_mode(obj)
+        if not (fill or stroke):
+            continue
+        for points in subpaths:
+            page_points = [(x - left, top_edge - y) for x, y in points]
+            if fill and not stroke and _is_background(page_points, settings):
+                continue
+            edges.extend(_edges(page_points))
+    return edges
+
+
+def _subpaths(obj) -> list[list[tuple[float, float]]] | None:
+    """Each subpath's points in page space (closed ones end where they began); None if the path
+    holds a Bézier curve."""
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, matrix):
+        return None
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[list[tuple[float, float]]] = []
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, k)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_BEZIERTO or kind == raw.FPDF_SEGMENT_UNKNOWN:
+            return None
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not out:
+            out.append([point])
+        else:
+            out[-1].append(point)
+        if raw.FPDFPathSegment_GetClose(segment) and out[-1][-1] != out[-1][0]:
+            out[-1].append(out[-1][0])
+    return out
+
+
+def _draw_mode(obj) -> tuple[bool, bool]:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
+        return False, False
+    return fill.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
+
+
+def _is_background(points: list[tuple[float, float]], settings: ExtractSettings) -> bool:
+    """A filled, unstroked axis-aligned rect thick both ways (see ruled.is_background)."""
+    xs, ys = {p[0] for p in points}, {p[1] for p in points}
+    return (
+        len(points) in (4, 5) and len(xs) == 2 and len(ys) == 2
+        and max(xs) - min(xs) > settings.background_rect_min
+        and max(ys) - min(ys) > settings.background_rect_min
+    )
+
+
+def _edges(points: list[tuple[float, float]]) -> list[dict]:
+    """Horizontal and vertical sides between consecutive points (pdfplumber's curve_to_edges;
+    for a rect or a rule it gives the same edges as rect_to_edges / line_to_edge)."""
+    out = []
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if x0 == x1 and y0 == y1:
+            continue
+        orientation = "v" if x0 == x1 else ("h" if y0 == y1 else None)
+        if orientation is None:
+            continue
+        out.append({
+            "x0": min(x0, x1), "x1": max(x0, x1), "top": min(y0, y1), "bottom": max(y0, y1),
+            "width": abs(x1 - x0), "height": abs(y1 - y0), "orientation": orientation,
+            "object_type": "path_edge",
+        })
+    return out
