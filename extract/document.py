@@ -2,7 +2,7 @@
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
 long batches. Pages whose glyphs and ruling lines PDFium can give as pdfminer would (no image,
-so no scan; no rotation, no curves; see extract/fast_text.py and extract/fast_rules.py) are read
+so no scan; no curves; see extract/fast_text.py and extract/fast_rules.py) are read
 with pypdfium2 instead of pdfminer, which is most of the cost. Pages without a text layer
 are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
 default; `ocr_page` plugs in another, None turns OCR off).
@@ -114,8 +114,6 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None
     page = fast[index]
     try:
-        if page.get_rotation():  # PDFium reports unrotated coordinates, pdfplumber rotated ones
-            return None
         edges = fast_rules.page_edges(page, settings)
         if edges is None:
             return None

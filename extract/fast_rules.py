@@ -3,7 +3,7 @@
 pdfminer interprets the whole content stream to find a page's lines and rects, which is most of
 the cost of a table page. PDFium lists the same path objects far faster. Each subpath becomes the
 edges pdfplumber would make of it (a rule, the four sides of a rect, the sides of a polyline), in
-the same coordinates (PDF points, top-left origin of the crop box), so ruled-table finding runs on
+the same coordinates (PDF points, top-left origin of the crop box, /Rotate applied), so ruled-table finding runs on
 them unchanged. Pages holding something this reader does not mirror (images, which may make the
 page a scan; shadings; Bézier curves; paths nested in form XObjects) return None and go through
 pdfplumber as before.
@@ -15,6 +15,7 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from extract.fast_text import PlumberFrame
 from extract.settings import ExtractSettings
 
 _FORM_DEPTH = 8
@@ -25,8 +26,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
     """The page's edges as pdfplumber's `page.edges` gives them (minus background fills, as the
     ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
     read the page."""
-    left, bottom = page.get_cropbox()[:2]
-    top_edge = bottom + page.get_height()
+    frame = PlumberFrame.of(page)
     edges: list[dict] = []
     for obj in page.get_objects(max_depth=_FORM_DEPTH):
         if obj.type in _OTHER_DRAWINGS:
@@ -42,7 +42,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
         if not (fill or stroke):
             continue
         for points in subpaths:
-            page_points = [(x - left, top_edge - y) for x, y in points]
+            page_points = [frame.point(x, y) for x, y in points]
             if fill and not stroke and _is_background(page_points, settings):
                 continue
             edges.extend(_edges(page_points))

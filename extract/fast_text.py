@@ -9,6 +9,7 @@ a page needs pdfminer only when one of the two cannot mirror it.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -19,17 +20,44 @@ _FORM_DEPTH = 8  # form XObjects nest
 _SPACE_SNAP = 1.0  # points between a text object's inked right edge and PDFium's space after it
 
 
+@dataclass(frozen=True)
+class PlumberFrame:
+    """PDF user space → pdfplumber's page coordinates: origin at the crop box's top-left corner,
+    y downwards, the page's /Rotate applied as pdfminer applies it."""
+
+    crop: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF user space
+    rotation: int = 0
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> PlumberFrame:
+        return cls(tuple(page.get_cropbox()), page.get_rotation())
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(x, top) of a point."""
+        x0, y0, x1, y1 = self.crop
+        if self.rotation == 90:
+            return y - y0, x - x0
+        if self.rotation == 180:
+            return x1 - x, y - y0
+        if self.rotation == 270:
+            return y1 - y, x1 - x
+        return x - x0, y1 - y
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of a rectangle."""
+        (ax, at), (bx, bt) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
 def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char] | None:
     """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed; None when
     PDFium's text may differ from pdfminer's (see the generated spaces below)."""
+    frame = PlumberFrame.of(page)
     textpage = page.get_textpage()
     try:
-        height = page.get_height()
-        left, bottom = page.get_cropbox()[:2]  # pdfplumber measures from the crop box's top-left
-        top_edge = bottom + height
         n = raw.FPDFText_CountChars(textpage)
         spaced_ends = None
-        rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+        matrix = raw.FS_MATRIX()
         chars: list[Char] = []
         for i in range(n):
             code = raw.FPDFText_GetUnicode(textpage, i)
@@ -38,37 +66,42 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char] | No
                 continue
             if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
                 continue  # surrogate halves and unmapped glyphs carry no text
-            if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+            box = _char_box(textpage, i, frame)
+            if box is None:
                 continue
-            x0, x1 = rect.left - left, rect.right - left
-            # pdfminer's size is the font size scaled by the text and graphics matrices, and its
-            # glyph box is one size tall above the descent line (PDFium's bottom edge)
-            raw.FPDFText_GetMatrix(textpage, i, matrix)
-            size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
-            bottom_y = top_edge - rect.bottom
+            x0, _, x1, bottom = box
             if generated:
                 # PDFium marks its own spaces at word gaps (pdfminer has no glyph there), but
                 # also puts one in place of the space glyph ending some text objects (`补贴 `
                 # before `110 `), whose advance is lost: pdfminer reads such a page.
-                if not chars or not _glyph_follows(textpage, i + 1, n, rect, chars[-1]["size"]):
+                if not chars or not _glyph_follows(textpage, i + 1, n, box, chars[-1]["size"], frame):
                     continue  # ends a line or a cell: a space glyph there changes no text
                 if spaced_ends is None:
-                    spaced_ends = _spaced_ends(page, textpage)
-                if _ends_a_spaced_object(rect, spaced_ends):
+                    spaced_ends = _spaced_ends(page, textpage, frame)
+                if _ends_a_spaced_object(box, spaced_ends):
                     return None
                 continue
             if x1 <= x0 and chr(code).isspace():
                 continue
-            chars.append({
-                "text": chr(code), "x0": x0, "x1": x1, "top": bottom_y - size, "bottom": bottom_y, "size": size,
-            })
+            # pdfminer's size is the font size scaled by the text and graphics matrices, and its
+            # glyph box is one size tall above the descent line (PDFium's bottom edge)
+            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
+            chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
     finally:
         textpage.close()
     return dedupe_chars(chars, dedupe_tolerance)
 
 
-def _spaced_ends(page: pdfium.PdfPage, textpage) -> list[tuple[float, float, float]]:
-    """(right, bottom, top) of each text object whose text ends with a space, in PDF space."""
+def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, float, float] | None:
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+        return None
+    return frame.box(rect.left, rect.bottom, rect.right, rect.top)
+
+
+def _spaced_ends(page: pdfium.PdfPage, textpage, frame: PlumberFrame) -> list[tuple[float, float, float]]:
+    """(right, top, bottom) of each text object whose text ends with a space."""
     out = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=_FORM_DEPTH, textpage=textpage):
         try:
@@ -76,25 +109,26 @@ def _spaced_ends(page: pdfium.PdfPage, textpage) -> list[tuple[float, float, flo
         except pdfium.PdfiumError:
             continue
         if text.endswith(" "):
-            _, bottom, right, top = obj.get_bounds()
-            out.append((right, bottom, top))
+            _, top, right, bottom = frame.box(*obj.get_bounds())
+            out.append((right, top, bottom))
     return out
 
 
-def _ends_a_spaced_object(rect, spaced_ends: list[tuple[float, float, float]]) -> bool:
+def _ends_a_spaced_object(space: tuple[float, float, float, float], spaced_ends: list[tuple[float, float, float]]) -> bool:
+    x0, _, _, bottom = space
     return any(
-        abs(rect.left - right) <= _SPACE_SNAP and bottom - _SPACE_SNAP <= rect.bottom <= top + _SPACE_SNAP
-        for right, bottom, top in spaced_ends
+        abs(x0 - right) <= _SPACE_SNAP and top - _SPACE_SNAP <= bottom <= end + _SPACE_SNAP
+        for right, top, end in spaced_ends
     )
 
 
-def _glyph_follows(textpage, start: int, n: int, space, size: float) -> bool:
+def _glyph_follows(textpage, start: int, n: int, space: tuple, size: float, frame: PlumberFrame) -> bool:
     """A glyph comes next on the same line, within one font size of the space."""
-    rect = raw.FS_RECTF()
     for j in range(start, n):
         if raw.FPDFText_IsGenerated(textpage, j) == 1:
             continue
-        if not raw.FPDFText_GetLooseCharBox(textpage, j, rect):
+        box = _char_box(textpage, j, frame)
+        if box is None:
             return False
-        return abs(rect.bottom - space.bottom) < size / 2 and 0 <= rect.left - space.left <= size
+        return abs(box[3] - space[3]) < size / 2 and 0 <= box[0] - space[0] <= size
     return False

@@ -1,6 +1,7 @@
 """Pages PDFium can mirror are read with pypdfium2 (extract/fast_text.py for glyphs,
 extract/fast_rules.py for ruling lines) and must give the same lines and tables as pdfplumber;
-the others (scans, rotated pages, LibreOffice's swapped spaces) still go through pdfplumber."""
+the others (scans, LibreOffice's swapped spaces) still go through pdfplumber. Rotated pages
+(Jiangsu's landscape tables) come out in pdfplumber's rotated coordinates."""
 from pathlib import Path
 
 import pdfplumber
@@ -87,16 +88,16 @@ def test_pdfium_rules_give_pdfplumbers_cells():
         plumber.close()
 
 
-@pytest.mark.parametrize("name", [PUTUO, TEMPLATE])
-def test_table_pages_read_by_pdfium_give_the_same_tables(name, monkeypatch):
+@pytest.mark.parametrize("name, n_tables", [(PUTUO, 10), (TEMPLATE, 10), (JIANGSU_TABLES, 12)])
+def test_table_pages_read_by_pdfium_give_the_same_tables(name, n_tables, monkeypatch):
     fast = read_document(corpus_pdf(name))
     pdfplumber_only(monkeypatch)
     slow = read_document(corpus_pdf(name))
-    assert len(fast.tables) == len(slow.tables) == 10
+    assert len(fast.tables) == len(slow.tables) == n_tables
     for a, b in zip(fast.tables, slow.tables):
         assert (a.title, a.page_start, a.page_end, a.text_grid()) == (b.title, b.page_start, b.page_end, b.text_grid())
-        for ca, cb in zip(a.cells, b.cells):
-            assert max(abs(ca.x0 - cb.x0), abs(ca.top - cb.top), abs(ca.x1 - cb.x1), abs(ca.bottom - cb.bottom)) < 0.01
+        for ca, cb in zip(a.cells, b.cells):  # snapped rule positions may move by a fraction of a point
+            assert max(abs(ca.x0 - cb.x0), abs(ca.top - cb.top), abs(ca.x1 - cb.x1), abs(ca.bottom - cb.bottom)) < 0.5
 
 
 def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
@@ -108,7 +109,7 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
             pdf.close()
 
     assert fast_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images: OCR path
-    assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == [6, 8, 12]  # the others are landscape: /Rotate 90
+    assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == list(range(1, 13))  # 9 of them /Rotate 90
     # LibreOffice ends text runs with a space glyph that PDFium swaps for its own zero-width one
     assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == []
     assert len(fast_pages(corpus_pdf(PUTUO))) >= 20
