@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         record_acceptance(args.out, args.report_id, args.check, args.reason)
         print(f"accepted {args.check} for {args.report_id}; the next ingest lands the report")
         return EXIT_OK
+    if args.workers > 1 and not args.dask:
+        from pipeline.fork_server import start_early
+
+        start_early()
     from pipeline.run import UsageError, ingest
 
     settings = RunSettings(workers=args.workers, timeout=args.timeout, dask=args.dask,

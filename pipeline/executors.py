@@ -3,19 +3,14 @@ takes the input paths and a ReportTask and yields one Landed per path, in comple
 soon as it is written, so the coordinator can record progress while the batch runs."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from pipeline.fork_server import pool_context
 from pipeline.worker import Landed, ReportTask, init_worker, one_line
-
-# Imported once in the fork server, so each pool worker starts with them loaded (GX alone takes
-# seconds to import). The fork server is a clean process: workers do not inherit the run's lock
-# or the coordinator's threads.
-_PRELOAD = ["pipeline.worker", "great_expectations"]
 
 WORKER_DIED = "worker process died while processing this file (crash or out of memory)"
 
@@ -25,15 +20,6 @@ def run_inline(paths: list[str], task: ReportTask) -> Iterator[Landed]:
         init_worker()
     for p in paths:
         yield task(p)
-
-
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" not in methods:
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    return ctx
 
 
 def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_worker: int
@@ -46,7 +32,7 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
     """
     pending, suspects = deque(paths), deque()
     limit = workers * in_flight_per_worker
-    ctx = _pool_context()
+    ctx = pool_context()
     while pending or suspects:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
                                    initargs=(os.getpid(),))

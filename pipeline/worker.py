@@ -36,20 +36,14 @@ class Landed:
 
 def init_worker(coordinator_pid: int | None = None) -> None:
     """Load what every report needs once per worker, not once per report: the extract / normalize /
-    validate modules, Great Expectations' context, and the OCR model when OCR is wired in.
-    With `coordinator_pid`, the worker exits when that process dies (see _exit_with)."""
+    validate modules and Great Expectations' context. (The OCR model loads on a worker's first
+    scanned page, once: most batches have none.) With `coordinator_pid`, the worker exits when
+    that process dies (see _exit_with)."""
     if coordinator_pid is not None:
         _exit_with(coordinator_pid)
     from validate import gx_suites
 
     gx_suites.warm_up()
-    try:  # OCR is an optional extra and may not be wired into extract/ yet
-        import extract.ocr as ocr  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    warm = getattr(ocr, "warm_up", None)
-    if callable(warm):
-        warm()
 
 
 def _exit_with(pid: int) -> None:
