@@ -156,9 +156,6 @@ def read_document(
                     if ocr_page is not None:
                         lines, tables = ocr_page(page, number)
                         open_spans = [()] * len(tables)
-                        from extract.ocr import low_confidence_warnings
-
-                        doc.warnings.extend(low_confidence_warnings(tables, settings))
             except ExtractError:
                 raise
             except Exception as exc:

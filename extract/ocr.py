@@ -25,7 +25,6 @@ from extract.ocr_grid import (
 from extract.settings import DEFAULT, ExtractSettings
 
 _MAX_RULE_THICKNESS = 3.0  # points; a thicker straight blob is shading or a picture, not a rule
-_WARNING_TEXT_CHARS = 30  # cell text quoted in a warning is cut to this many characters
 # in heights of the line's ink (~ the font size): a blank this wide between a CJK character and a
 # digit or Latin letter is a space. Word processors put ~0.2 em between the two scripts by
 # themselves (autospace), and a space glyph adds only ~0.25 em, which a 200 dpi scan cannot
@@ -96,7 +95,7 @@ def read_empty_cells(table: Table, image: np.ndarray, ink: np.ndarray, frame: Pa
 
     The detector misses short thin marks on a page (a lone `—` in an amount column); cut out
     alone, with the rules gone, the recogniser reads them, if unsurely: readings down to
-    _MIN_MARK_SCORE are kept, with their confidence (low ones get an ocr_low_confidence warning).
+    _MIN_MARK_SCORE are kept, with their confidence (validate/ocr_confidence.py warns about low ones).
     """
     crops, where = [], []
     for i, c in enumerate(table.cells):
@@ -226,18 +225,4 @@ def ocr_page(page, number: int, settings: ExtractSettings = DEFAULT) -> tuple[li
     return read_image(gray, number, frame, settings)
 
 
-def low_confidence_warnings(tables: list[Table], settings: ExtractSettings = DEFAULT) -> list[str]:
-    """One `ocr_low_confidence` warning per OCR cell read below the threshold, naming page and text."""
-    out = []
-    for t in tables:
-        for c in t.cells:
-            if c.confidence is not None and c.confidence < settings.ocr_low_confidence:
-                text = c.text if len(c.text) <= _WARNING_TEXT_CHARS else c.text[:_WARNING_TEXT_CHARS] + "…"
-                out.append(
-                    f"ocr_low_confidence: page {c.page} row {c.row} col {c.col} "
-                    f"confidence {c.confidence:.2f}: {text}"
-                )
-    return out
-
-
-__all__ = ["low_confidence_warnings", "ocr_page", "read_image", "render_page", "spaced", "split_at_rules", "warm_up"]
+__all__ = ["ocr_page", "read_image", "render_page", "spaced", "split_at_rules", "warm_up"]

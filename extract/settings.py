@@ -38,7 +38,6 @@ class ExtractSettings:
     # --- scanned pages (OCR) ---
     ocr_min_chars: int = 10  # a page with an image and fewer text-layer characters than this is a scan and is OCRed
     ocr_dpi: float = 200.0  # render resolution: 10.5 pt table text is ~29 px high, well inside what PP-OCR reads
-    ocr_low_confidence: float = 0.8  # a cell read with a lower mean confidence gets an ocr_low_confidence warning
     ocr_max_skew: float = 2.0  # degrees; scans are straightened by up to this much (a fraction of a degree is usual)
     ocr_rule_min_length: float = 20.0  # points; a straight stroke this long is a ruling line (glyph strokes are shorter)
     ocr_threads: int = 1  # onnxruntime threads per process; batch workers already use every core
@@ -52,8 +51,6 @@ class ExtractSettings:
                 raise ValueError(f"ExtractSettings.{f.name} must be >= 0, got {value!r}")
         if self.unruled_min_rows < 2 or self.unruled_min_cols < 2:
             raise ValueError("ExtractSettings.unruled_min_rows/unruled_min_cols must be >= 2")
-        if not 0 <= self.ocr_low_confidence <= 1:
-            raise ValueError("ExtractSettings.ocr_low_confidence must be in [0, 1]")
         if self.ocr_dpi < 72 or self.ocr_threads < 1:
             raise ValueError("ExtractSettings.ocr_dpi must be >= 72 and ocr_threads >= 1")
         if not 0 <= self.page_margin_ratio < 0.5:

@@ -19,14 +19,13 @@ from PIL import Image
 from conftest import corpus_pdf
 from extract import ExtractSettings, read_document
 from extract.cell_text import tighten
-from extract.model import Cell, Table
-from extract.ocr import low_confidence_warnings
 from extract.ocr_engine import engine
 from extract.ocr_grid import (
     PageFrame, box_glyph, fix_widths, ocr_tables, rotate, rule_edges, rule_masks, rule_segments, skew_angle,
     binarize,
 )
 from pipeline.process import process
+from validate import ValidateSettings, ocr_confidence
 
 DPI = 200
 
@@ -82,6 +81,22 @@ def test_scanned_seed_gives_every_budget_value(seed_results):
     assert values(ocr) == values(text)
 
 
+def test_low_confidence_cells_become_warning_checks(seed_results):
+    _, ocr = seed_results
+    cells = ocr.rows.cells
+    low = cells[cells.confidence < 0.8]
+    warned = [c for c in ocr.checks if c.check == "ocr.low_confidence"]
+    assert all(c.severity == "warning" for c in warned)
+    if low.empty:
+        assert [c.passed for c in warned] == [True]
+    else:
+        assert sorted((c.page, c.table_id) for c in warned) == sorted(zip(low.page, low.table_id))
+        assert all(not c.passed and "compare it with the scan: page" in c.message for c in warned)
+    strict = ocr_confidence.checks(cells, ValidateSettings(ocr_min_confidence=0.99))
+    assert len(strict) == (cells.confidence < 0.99).sum() > 10
+    assert ocr_confidence.checks(seed_results[0].rows.cells, ValidateSettings()) == []  # text PDF: no OCR
+
+
 def test_scanned_seed_cells_carry_confidence_and_page_points(seed_results):
     text, ocr = seed_results
     cells = ocr.rows.cells
@@ -134,16 +149,6 @@ def test_mixed_document_ocrs_only_its_scanned_pages(mixed_doc, project_pdf):
         for g, w in zip(got.cells, want.cells):
             assert (g.row, g.col, g.row_span, g.col_span) == (w.row, w.col, w.row_span, w.col_span)
             assert max(abs(g.x0 - w.x0), abs(g.top - w.top), abs(g.x1 - w.x1), abs(g.bottom - w.bottom)) < 6
-
-
-def test_low_confidence_cells_are_warned_about(mixed_doc):
-    ocr_cells = [c for t in mixed_doc.tables if t.strategy == "ocr" for c in t.cells]
-    below = [c for c in ocr_cells if c.confidence is not None and c.confidence < ExtractSettings().ocr_low_confidence]
-    warned = [w for w in mixed_doc.warnings if w.startswith("ocr_low_confidence")]
-    assert len(warned) == len(below)
-    strict = low_confidence_warnings(mixed_doc.tables, ExtractSettings(ocr_low_confidence=1.0))
-    assert len(strict) == sum(1 for c in ocr_cells if c.confidence is not None and c.confidence < 1.0) > 10
-    assert all(w.startswith("ocr_low_confidence: page 3 ") or w.startswith("ocr_low_confidence: page 4 ") for w in strict)
 
 
 # --- a real scan of prose ------------------------------------------------------------------
@@ -202,13 +207,6 @@ def test_bracket_widths_follow_chinese_typesetting():
     assert fix_widths("效益指标(30分)") == "效益指标（30分）"
     assert fix_widths("临时场地,2025年;263,254.00") == "临时场地，2025年；263,254.00"
     assert fix_widths("(一) 履职完成情况") == "(一) 履职完成情况"
-
-
-def test_low_confidence_warning_names_page_cell_and_text():
-    cells = [Cell(0, 0, "达成指标", 5, 0, 0, 10, 10, confidence=0.42), Cell(0, 1, "100%", 5, 10, 0, 20, 10, confidence=0.97),
-             Cell(1, 0, "", 5, 0, 10, 10, 20)]
-    assert low_confidence_warnings([Table(cells, 5, 5, "ocr")]) == [
-        "ocr_low_confidence: page 5 row 0 col 0 confidence 0.42: 达成指标"]
 
 
 def test_the_model_is_loaded_once_per_process():

@@ -14,8 +14,10 @@ __all__ = ["CheckResult", "DEFAULT", "ValidateSettings", "apply_acceptances", "b
 
 
 def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
-    """All checks of one report: table arithmetic (GX), prose against tables, document consistency."""
-    from validate import budget_execution, document, final_accounts, gx_suites, indicators, project, prose_checks
+    """All checks of one report: table arithmetic (GX), prose against tables, document consistency,
+    OCR confidence."""
+    from validate import (budget_execution, document, final_accounts, gx_suites, indicators, ocr_confidence,
+                          project, prose_checks)
 
     lines = rows.budget_lines
     comparisons = []
@@ -28,4 +30,5 @@ def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[Che
     results += prose_checks.word_checks(figures, settings)
     results += indicators.checks(rows.indicators, settings)
     results += document.checks(rows, doc, settings)
+    results += ocr_confidence.checks(rows.cells, settings)
     return results

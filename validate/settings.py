@@ -26,6 +26,8 @@ class ValidateSettings:
     prose_severity: str = "error"
     document_severity: str = "warning"
     placeholder_severity: str = "error"
+    # An OCR cell read with a lower mean confidence gets an ocr.low_confidence warning check.
+    ocr_min_confidence: float = 0.8
     # Run the GX suites (False: same checks evaluated in plain Python; for tests of the rules alone).
     use_gx: bool = True
 
@@ -36,6 +38,8 @@ class ValidateSettings:
                 raise ValueError(f"ValidateSettings.{f.name} must be 'error' or 'warning', not {value!r}")
             if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"ValidateSettings.{f.name} must be ≥ 0, not {value!r}")
+        if self.ocr_min_confidence > 1:
+            raise ValueError(f"ValidateSettings.ocr_min_confidence must be in [0, 1], not {self.ocr_min_confidence!r}")
 
 
 DEFAULT = ValidateSettings()
