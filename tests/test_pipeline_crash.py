@@ -25,6 +25,12 @@ def _landed_reports(out: Path) -> list[Path]:
     return [p for p in out.glob("**/reports/fiscal_year=*/*.parquet")]
 
 
+def _logged_reports(out: Path) -> int:
+    """Report events the coordinator has written to its run log (each line is flushed)."""
+    logs = [p for p in (out / "runs").glob("*.jsonl") if p.name != "runs.jsonl"] if (out / "runs").is_dir() else []
+    return sum(line.count('"event": "report"') for p in logs for line in p.read_text("utf-8").splitlines())
+
+
 def _rows(out: Path) -> dict[str, pd.DataFrame]:
     """Every dataset, landed and quarantined, without run-dependent columns, in a stable order."""
     found = {}
@@ -73,9 +79,10 @@ def test_kill_9_mid_run_then_rerun_equals_an_uninterrupted_run(inbox, tmp_path):
     run = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        # killed once the coordinator has recorded a report (a worker may land files a moment before)
         deadline = time.monotonic() + 120
-        while not _landed_reports(out) and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while not _logged_reports(out) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert run.poll() is None, "the run ended before it could be killed"
         os.kill(run.pid, signal.SIGKILL)  # the coordinator only, as `kill -9 PID` would
         run.wait()
