@@ -1,10 +1,12 @@
 """Cell text repair, fake-bold removal and settings validation (plain data, one real page)."""
 import pdfplumber
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pdfplumber.utils import dedupe_chars as plumber_dedupe_chars
 
 from conftest import corpus_pdf
-from extract.cell_text import cell_text, dedupe_chars, group_lines, join_lines, repair, tighten
+from extract.cell_text import cell_text, dedupe_chars, group_lines, is_cjk, join_lines, repair, tighten
 from extract.settings import ExtractSettings
 
 
@@ -82,3 +84,11 @@ def test_tighten_drops_only_spaces_beside_cjk():
     assert tighten("11 项（就业困难人员补贴 110 人）") == "11项（就业困难人员补贴110人）"
     assert tighten("≥ 90 %") == "≥ 90 %"  # no CJK: as typed
     assert tighten("Noto Serif 字体") == "Noto Serif字体"
+
+
+@given(st.text(alphabet=st.sampled_from(list("完成人次项 ab12%≥（），\n\t")), max_size=40))
+def test_tighten_keeps_every_other_character_and_is_idempotent(text):
+    out = tighten(text)
+    assert "".join(out.split()) == "".join(text.split())
+    assert tighten(out) == out
+    assert not any(ch.isspace() and (is_cjk(out[i - 1:i]) or is_cjk(out[i + 1:i + 2])) for i, ch in enumerate(out))
