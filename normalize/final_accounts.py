@@ -17,10 +17,10 @@ import regex
 
 from extract.model import Cell, Table
 from normalize.amounts import declared_unit, parse_number, to_yuan
-from normalize.headers import is_indicator_header
+from normalize.headers import is_indicator_header, squash
 from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
-    header_end, measure_names, specific_name, squash,
+    header_end, measure_names, specific_name,
 )
 
 _TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")

@@ -5,6 +5,7 @@ from collections import Counter
 
 import regex
 
+from extract.cell_text import tighten
 from extract.model import Document
 
 KINDS = (  # first match wins; the order matters (项目支出绩效自评 before 自评报告)
@@ -29,12 +30,11 @@ _PAGE_NUMBER = regex.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
 _SENTENCE = regex.compile(r"[。；]")
 # A money unit, never a unit name: 单位：万元.
 _MONEY_UNIT = regex.compile(r"^(?:亿元|万元|千元|元)$")
-_SPACE_NEAR_CJK = regex.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
 def _squash(text: str) -> str:
     """Layout spaces around CJK removed: '上海市 XX 局' → '上海市XX局', '2024 年度' → '2024年度'."""
-    return _SPACE_NEAR_CJK.sub("", text.strip())
+    return tighten(text.strip())
 
 
 def cover_lines(doc: Document, pages: int = 2, limit: int = 12) -> list[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from normalize.amounts import parse_number
+from normalize.headers import squash
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
 _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
@@ -34,11 +35,6 @@ class HeaderSettings:
 
 
 DEFAULT = HeaderSettings()
-
-
-def squash(text: str | None) -> str:
-    """Header text without any whitespace: '本年支出合\\n计' → '本年支出合计'."""
-    return "".join((text or "").split())
 
 
 def is_data_row(texts: list[str]) -> bool:
