@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from normalize import is_met, parse_value
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared/seed/hongqiao-2024-unit-self-evaluation.txt"
+SEED = CORPUS.parent / "seed" / "hongqiao-2024-unit-self-evaluation.txt"  # ../shared, wherever conftest found it
 SAMPLES = ROOT / "samples"
 
 # A plain quantity: [op] number [unit in brackets, %, or a unit word].
