@@ -15,10 +15,10 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.fast_text import PlumberFrame
+from extract.fast_text import FORM_DEPTH, PlumberFrame
+from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
-_FORM_DEPTH = 8
 _OTHER_DRAWINGS = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
 
 
@@ -28,7 +28,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
     read the page."""
     frame = PlumberFrame.of(page)
     edges: list[dict] = []
-    for obj in page.get_objects(max_depth=_FORM_DEPTH):
+    for obj in page.get_objects(max_depth=FORM_DEPTH):
         if obj.type in _OTHER_DRAWINGS:
             return None
         if obj.type != raw.FPDF_PAGEOBJ_PATH:
@@ -43,7 +43,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
             continue
         for points in subpaths:
             page_points = [frame.point(x, y) for x, y in points]
-            if fill and not stroke and _is_background(page_points, settings):
+            if is_background(_as_rect(page_points, fill, stroke), settings):
                 continue
             edges.extend(_edges(page_points))
     return edges
@@ -81,14 +81,13 @@ def _draw_mode(obj) -> tuple[bool, bool]:
     return fill.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
 
 
-def _is_background(points: list[tuple[float, float]], settings: ExtractSettings) -> bool:
-    """A filled, unstroked axis-aligned rect thick both ways (see ruled.is_background)."""
+def _as_rect(points: list[tuple[float, float]], fill: bool, stroke: bool) -> dict:
+    """The subpath as the pdfplumber object ruled.is_background judges: a rect when it is an
+    axis-aligned rectangle (as pdfminer classifies it), else a curve."""
     xs, ys = {p[0] for p in points}, {p[1] for p in points}
-    return (
-        len(points) in (4, 5) and len(xs) == 2 and len(ys) == 2
-        and max(xs) - min(xs) > settings.background_rect_min
-        and max(ys) - min(ys) > settings.background_rect_min
-    )
+    rect = len(points) in (4, 5) and len(xs) == 2 and len(ys) == 2
+    return {"object_type": "rect" if rect else "curve", "fill": fill, "stroke": stroke,
+            "width": max(xs) - min(xs), "height": max(ys) - min(ys)}
 
 
 def _edges(points: list[tuple[float, float]]) -> list[dict]:

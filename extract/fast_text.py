@@ -16,7 +16,7 @@ import pypdfium2.raw as raw
 
 from extract.cell_text import Char, dedupe_chars
 
-_FORM_DEPTH = 8  # form XObjects nest
+FORM_DEPTH = 8  # form XObjects nest: objects this deep inside forms are still the page's
 _SPACE_SNAP = 1.0  # points between a text object's inked right edge and PDFium's space after it
 
 
@@ -103,7 +103,7 @@ def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, floa
 def _spaced_ends(page: pdfium.PdfPage, textpage, frame: PlumberFrame) -> list[tuple[float, float, float]]:
     """(right, top, bottom) of each text object whose text ends with a space."""
     out = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=_FORM_DEPTH, textpage=textpage):
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=FORM_DEPTH, textpage=textpage):
         try:
             text = obj.extract()
         except pdfium.PdfiumError:

@@ -17,6 +17,7 @@ from extract.model import Cell, Table
 from extract.settings import ExtractSettings
 
 Box = tuple[float, float, float, float]
+_PREFILTER_LENGTH = 1.0  # pdfplumber's edge_min_length_prefilter default
 
 
 def is_background(obj: dict, settings: ExtractSettings) -> bool:
@@ -52,9 +53,6 @@ def table_boxes(edges: Sequence[dict], settings: ExtractSettings) -> list[list[B
     merged = [e for e in merge_edges(oriented, tol, tol, join, join) if _length(e) >= settings.edge_min_length]
     it = settings.intersection_tolerance
     return cells_to_tables(intersections_to_cells(edges_to_intersections(merged, it, it)))
-
-
-_PREFILTER_LENGTH = 1.0  # pdfplumber's edge_min_length_prefilter default
 
 
 def _length(edge: dict) -> float:
