@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from validate.comparisons import Comparison, at_least, equal, fmt_amount, fmt_number, half_unit
+from validate.comparisons import Comparison, at_least, equal, fmt_amount, fmt_number, half_unit, sum_tolerance
 from validate.settings import ValidateSettings
 
 SUITE = "budget_execution"
@@ -82,8 +82,8 @@ def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Compari
                 parts = struct[~struct.index.isin(m[total_mask].index)]
                 if not parts.empty:
                     s = sum(map(Decimal, parts["value"]))
-                    tol = sum(half_unit(r["raw"], r["value"], Decimal("0.005")) for _, r in parts.iterrows()) + \
-                        half_unit(total_row["raw"], total, Decimal("0.005"))
+                    tol = sum_tolerance([half_unit(r["raw"], r["value"], Decimal("0.005")) for _, r in parts.iterrows()],
+                                        half_unit(total_row["raw"], total, Decimal("0.005")))
                     out.append(equal("budget.structure_sums_to_total", sev, SUITE,
                                      f"{title} / {total_row['line_label']} / {measure}",
                                      f"{' + '.join(parts['line_item'].fillna(parts['line_label']))} = total",

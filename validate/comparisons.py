@@ -108,3 +108,20 @@ def half_unit(raw: str | None, value: Decimal | None, default: Decimal) -> Decim
         return half * (default / Decimal("0.005")) if default else half
     scale = (abs(Decimal(value)) / printed).quantize(Decimal(1)) or Decimal(1)
     return half * scale
+
+
+
+def sum_tolerance(part_halves, total_half, below=None) -> Decimal:
+    """Rounding slack of `total = Σ parts`, from the half units of every printed number involved.
+
+    Each part is off its exact amount by up to its half unit. The total is off by its own half
+    unit when it was rounded from the exact sum (sum-then-round), or by the half units of the
+    rounded lines it was added up from (round-then-sum): by default the parts themselves; `below`
+    gives the half units of the lines under them when the caller knows the total may have been
+    summed from those (a 合计 printed as the sum of rounded 款 lines, 23,647.94 + 1,882.57 =
+    25,530.51, beside 类 lines rounded from the exact amounts, 25,530.49). Publishers do either,
+    so the total side gets the larger.
+    """
+    parts = sum((Decimal(h) for h in part_halves), Decimal(0))
+    summed = parts if below is None else max(parts, sum((Decimal(h) for h in below), Decimal(0)))
+    return parts + max(Decimal(total_half), summed)

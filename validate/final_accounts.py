@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import regex
 
-from validate.comparisons import Comparison, equal, fmt_number, half_unit
+from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_tolerance
 from validate.settings import ValidateSettings
 
 SUITE = "final_accounts"
@@ -141,7 +141,7 @@ def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, t
              parts: list[Line]) -> Comparison:
     values = [p.amount if p.amount is not None else Decimal(0) for p in parts]
     s = sum(values, Decimal(0))
-    tol = sum((p.half for p in parts), Decimal(0)) + total.half
+    tol = sum_tolerance([p.half for p in parts], total.half)
     observed = total.amount if total.amount is not None else Decimal(0)
     return equal(check, settings.table_severity, SUITE, subject, claim, observed, s, tol,
                  f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from validate.budget_execution import rate_comparisons
-from validate.comparisons import Comparison, at_most, equal, fmt_amount, fmt_number, half_unit
+from validate.comparisons import Comparison, at_most, equal, fmt_amount, fmt_number, half_unit, sum_tolerance
 from validate.settings import ValidateSettings
 
 SUITE = "project"
@@ -43,8 +43,8 @@ def comparisons(lines: pd.DataFrame, indicators: pd.DataFrame, settings: Validat
             if tv is None or parts.empty:
                 continue
             s = sum(map(Decimal, parts["value"]))
-            tol = sum(half_unit(r["raw"], r["value"], Decimal("50")) for _, r in parts.iterrows()) + \
-                half_unit(trow["raw"], tv, Decimal("50"))
+            tol = sum_tolerance([half_unit(r["raw"], r["value"], Decimal("50")) for _, r in parts.iterrows()],
+                                half_unit(trow["raw"], tv, Decimal("50")))
             out.append(equal("project.funding_sums_to_total", sev, SUITE, f"{subject} / {measure}",
                              f"{TOTAL_LABEL} = {' + '.join(PARTS)}", tv, s, tol, fmt_amount(tv),
                              f"{' + '.join(fmt_number(v) for v in parts['value'])} = {fmt_amount(s)}",
