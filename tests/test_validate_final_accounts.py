@@ -1,105 +1,46 @@
-"""决算 table checks and prose checks on the real Putuo 2024 final accounts.
-
-Until normalize/final_accounts.py emits these rows, `grid_lines` below turns the extracted tables
-into budget_lines the way the contract describes them (one row per printed number, 元)."""
+"""决算 table checks and prose checks on the real Putuo 2024 final accounts, on the rows the real
+normalizer emits (normalize.normalize_document → normalize.final_accounts.budget_lines)."""
 from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from functools import lru_cache
 
 import pandas as pd
 import pytest
-import regex
 
-from extract.document import read_document
-from normalize.amounts import parse_number
-from normalize.rows import ReportRows, frame
-from conftest import corpus_pdf
+from normalize.document import normalize_document
 from validate import final_accounts, gx_suites, prose_checks, validate_report
 from validate.settings import ValidateSettings
 
 PUTUO = "putuo-2024-finance-bureau-final-accounts.pdf"
-_CODE_HEAD = ("科目编码", "类", "款", "项")
 
 
-def _is_number(s: str) -> bool:
-    return parse_number(s) is not None
+@pytest.fixture(scope="module")
+def putuo(putuo_doc):
+    return putuo_doc, normalize_document(putuo_doc, {"report_id": "putuo", "source_path": PUTUO})
 
 
-def grid_lines(doc) -> pd.DataFrame:
-    rows = []
-    for k, t in enumerate(doc.tables):
-        if final_accounts.table_kind(t.title) is None:
-            continue
-        grid = t.text_grid()
-        cells = {(r, c): cell for r, row in enumerate(t.grid()) for c, cell in enumerate(row)}
-        head = []
-        for row in grid:
-            if any(_is_number(x) for x in row) or any(regex.fullmatch(r"\d{3}", x) for x in row):
-                break
-            head.append(row)
-        if not head:
-            continue
-        cols = list(zip(*head))
-        role = []
-        for col in cols:
-            if any(h in _CODE_HEAD for h in col):
-                role.append("code")
-            elif any(h in ("科目名称", "项目") for h in col):
-                role.append("label")
-            else:
-                role.append("value")
-        sides, current, seen_value = [], [], False
-        for c, r in enumerate(role):
-            if r != "value" and seen_value:
-                sides.append(current)
-                current, seen_value = [], False
-            current.append(c)
-            seen_value |= r == "value"
-        sides.append(current)
-        scale = Decimal(10000) if t.unit == "万元" else Decimal(1)
-        for r in range(len(head), len(grid)):
-            for side in sides:
-                code = "".join(grid[r][c] for c in side if role[c] == "code" and grid[r][c].isdigit())
-                label = next((grid[r][c] for c in side if role[c] == "label" and grid[r][c]), "")
-                if not label:
-                    label = next((grid[r][c] for c in side if role[c] == "code" and grid[r][c]
-                                  and not grid[r][c].isdigit() and grid[r][c] not in _CODE_HEAD), "")
-                if not label and not code:
-                    continue
-                for c in side:
-                    if role[c] != "value":
-                        continue
-                    raw = grid[r][c]
-                    n = parse_number(raw)
-                    cell = cells[(r, c)]
-                    rows.append(dict(report_id="putuo", table_id=f"putuo-t{k:02d}", row=r, table_title=t.title,
-                                     line_label=label, code=code or None, measure=head[-1][c],
-                                     value=None if n is None else (n * scale).quantize(Decimal("0.01")),
-                                     unit="元", raw=raw or None, page=cell.page if cell else t.page_start))
-    return frame("budget_lines", rows)
-
-
-@lru_cache(maxsize=1)
-def putuo():
-    doc = read_document(corpus_pdf(PUTUO))
-    rows = ReportRows(report={"report_id": "putuo", "fiscal_year": 2024, "report_kind": "final_accounts"},
-                      budget_lines=grid_lines(doc))
-    return doc, rows
-
-
-def test_every_table_check_on_putuo_runs_and_passes():
-    doc, rows = putuo()
+def test_every_table_check_on_putuo_runs_and_passes(putuo):
+    doc, rows = putuo
     results = gx_suites.run(final_accounts.comparisons(rows.budget_lines, ValidateSettings()))
     by_check = pd.Series([r.check for r in results]).value_counts().to_dict()
     failed = [r.message for r in results if not r.passed]
     assert failed == []
-    # The row, hierarchy, 合计 and cross-table checks all ran on the real tables.
-    assert by_check["final.row_sums"] >= 40  # 收入决算表 + 支出决算表 + 一般公共预算 + 财政拨款总表 rows
-    assert by_check["final.code_hierarchy"] >= 30
-    assert by_check["final.total_row"] >= 8
-    assert by_check["final.cross_table"] >= 8
+    # How many of each, derived from the pages (8-9 收入决算表, 10-11 支出决算表, 12-13 财政拨款收入
+    # 支出决算总表, 15 一般公共预算财政拨款支出决算表, 16-17 基本支出决算表, 6-7 收入支出决算总表):
+    assert by_check == {
+        # each row with figures where a total column meets its parts: 合计 + 19 coded rows in each
+        # of the three 类/款/项 tables, and the 7 支出 rows with figures of the 财政拨款总表
+        "final.row_sums": 20 + 20 + 20 + 7,
+        # each 类 and 款 with a figure, per measure column that has one: 8 + 8 + 2 (其他收入 / 项目
+        # 支出: only 201 and 20106) in each 类/款/项 table, and the 4 类 of the 基本支出决算表
+        "final.code_hierarchy": 18 + 18 + 18 + 4,
+        # 合计 = Σ 类 per measure (3 + 3 + 3), 本年收入/支出合计 = Σ numbered lines in the two
+        # 总表 (2 + 3), 人员经费合计 and 公用经费合计
+        "final.total_row": 9 + 5 + 2,
+        # the 4 类 of 支出决算表 in two 总表s, 3 totals across tables, 基本支出 = 人员 + 公用经费
+        "final.cross_table": 8 + 3 + 1,
+    }
     # The known facts: 2,336.91 + 603.14 = 2,940.05 in the 支出决算表; 326.71 vs 326.72 agrees within rounding.
     assert any(r.observed == "2,940.05 万元" and r.expected == "2,336.91 + 603.14 = 2,940.05 万元"
                for r in results if r.check == "final.row_sums")
@@ -107,8 +48,8 @@ def test_every_table_check_on_putuo_runs_and_passes():
                for r in results if r.check == "final.cross_table")
 
 
-def test_a_wrong_amount_fails_and_names_its_line():
-    doc, rows = putuo()
+def test_a_wrong_amount_fails_and_names_its_line(putuo):
+    doc, rows = putuo
     lines = rows.budget_lines.copy()
     wrong = (lines["code"] == "2010601") & (lines["measure"] == "基本支出") & \
         (lines["table_title"] == "支出决算表")
@@ -124,8 +65,8 @@ def test_a_wrong_amount_fails_and_names_its_line():
     assert row_sum.page == 10 and row_sum.severity == "error"
 
 
-def test_prose_finds_the_publishers_own_inconsistencies():
-    doc, rows = putuo()
+def test_prose_finds_the_publishers_own_inconsistencies(putuo):
+    doc, rows = putuo
     figures = prose_checks.figures_of(doc)
     results = gx_suites.run(prose_checks.comparisons(figures, rows.budget_lines, ValidateSettings()))
     results += prose_checks.word_checks(figures, ValidateSettings())
@@ -140,13 +81,24 @@ def test_prose_finds_the_publishers_own_inconsistencies():
     assert "2,961.68 万元" in total.expected
     # Everything else the prose says was checked and holds.
     passed = [r for r in results if r.passed]
-    assert len(passed) >= 30
     assert sum(r.check == "prose.comparison_word" for r in passed) == 13  # 总体, 11 项, 三公
     assert any(r.check == "prose.matches_table" and r.observed == "1511.89 万元" for r in passed)
 
 
-def test_a_wrong_comparison_word_fails_on_its_page():
-    doc, rows = putuo()
+def test_prose_checks_that_hold_on_putuo_snapshot(putuo):
+    """SNAPSHOT of how many prose figures each check compared (and found right) on pages 21-25,
+    as of the commit that wrote it; only the 13 comparison words are counted on the page."""
+    doc, rows = putuo
+    figures = prose_checks.figures_of(doc)
+    results = gx_suites.run(prose_checks.comparisons(figures, rows.budget_lines, ValidateSettings()))
+    results += prose_checks.word_checks(figures, ValidateSettings())
+    held = pd.Series([r.check for r in results if r.passed]).value_counts().to_dict()
+    assert held == {"prose.matches_table": 22, "prose.comparison_word": 13, "prose.share": 8,
+                    "prose.change_rate": 3, "prose.budget_rate": 2}
+
+
+def test_a_wrong_comparison_word_fails_on_its_page(putuo):
+    doc, rows = putuo
     lines = [dataclasses.replace(l, text=l.text.replace("决算数小于预", "决算数大于预"))
              if l.page == 22 and "元。决算数小于预算数" in l.text and "人员进出" in l.text else l
              for l in doc.lines]
@@ -158,8 +110,8 @@ def test_a_wrong_comparison_word_fails_on_its_page():
     assert failed[0].expected == "决算数小于预算数"
 
 
-def test_validate_report_on_putuo_blocks_only_on_the_publishers_errors():
-    doc, rows = putuo()
+def test_validate_report_on_putuo_blocks_only_on_the_publishers_errors(putuo):
+    doc, rows = putuo
     results = validate_report(rows, doc)
     blocking = [r for r in results if r.blocking]
     assert sorted(r.check for r in blocking) == ["prose.matches_table", "prose.share"]
@@ -167,14 +119,52 @@ def test_validate_report_on_putuo_blocks_only_on_the_publishers_errors():
     assert warnings == []
 
 
-def test_real_normalizer_rows_pass_the_same_checks():
-    from normalize.document import normalize_document
+# Figures printed in each table, counted on the rendered pages (an empty cell prints none).
+PRINTED_FIGURES = {
+    "收入支出决算总表（收入）": 5,  # p.6-7: 2,940.05, 6.20, 2,946.25, 49.14, 2,995.39
+    "收入支出决算总表（支出）": 7,  # 4 支出 lines, 本年支出合计, 年末结转和结余, 总计
+    "收入决算表": 45,  # 合计 and 4 coded rows × 3, 15 rows × 2 (pp. 8-9)
+    "支出决算表": 44,  # 合计 and 3 rows × 3, 3 rows × 2 (项目支出 only), 13 rows × 2 (pp. 10-11)
+    "财政拨款收入支出决算总表（收入）": 5,  # p.12-13
+    "财政拨款收入支出决算总表（支出）": 14,  # 7 rows × (合计, 一般公共预算财政拨款)
+    "一般公共预算财政拨款支出决算表": 44,  # p.15, as 支出决算表
+    "一般公共预算财政拨款基本支出决算表": 29,  # p.16-17: 12 人员经费 + 15 公用经费 figures + 2 合计
+    "财政拨款“三公”经费支出决算表": 2,  # p.18: 合计 and 公务接待费 预算数 0.95
+    # p.19-20 政府性基金 / 国有资本经营: printed empty (本表无数据), so no lines
+}
 
-    doc, _ = putuo()
-    rows = normalize_document(doc, {"report_id": "putuo", "source_path": PUTUO})
-    if not rows.budget_lines["table_title"].fillna("").str.contains("支出决算表").any():
-        pytest.skip("normalize does not emit 决算 budget lines yet")
+
+def test_the_normalizer_emits_every_printed_figure_once_and_nothing_else(putuo):
+    _, rows = putuo
+    lines = rows.budget_lines
+    assert lines.groupby("table_title").size().to_dict() == PRINTED_FIGURES
+    assert set(lines.unit) == {"元"}  # every Putuo table is 单位：万元, no rates
+    # value is the printed 万元 × 10,000, and raw is a printed amount, never a row number or a code
+    for raw, value in zip(lines.raw, lines.value):
+        assert Decimal(raw.replace(",", "")) * 10000 == value, raw
+        assert "." in raw, raw
+    by_cell = {(t, c if isinstance(c, str) else lbl, m): v for t, c, lbl, m, v in
+               lines[["table_title", "code", "line_label", "measure", "raw"]].itertuples(index=False)}
+    # cells read off the pages
+    assert by_cell[("支出决算表", "2010601", "本年支出合计")] == "1,511.89"
+    assert by_cell[("支出决算表", "2010601", "项目支出")] == "8.37"
+    assert by_cell[("收入决算表", "2010602", "其他收入")] == "6.19"
+    assert by_cell[("一般公共预算财政拨款基本支出决算表", "30239", "决算数")] == "48.49"
+    assert by_cell[("财政拨款收入支出决算总表（支出）", "总计", "一般公共预算财政拨款")] == "2,961.68"
+    # and every row of the three 类/款/项 tables adds up as printed: total = Σ the other columns
+    for title, total in (("收入决算表", "本年收入合计"), ("支出决算表", "本年支出合计"),
+                         ("一般公共预算财政拨款支出决算表", "合计")):
+        table = lines[lines.table_title == title]
+        for _, row in table.groupby("row"):
+            by_measure = dict(zip(row.measure, row.value))
+            assert by_measure.pop(total) == sum(by_measure.values()), (title, row.line_label.iloc[0])
+
+
+def test_the_normalizer_rows_pass_every_table_check(putuo):
+    doc, rows = putuo
     results = validate_report(rows, doc)
     table = [r for r in results if r.check.startswith("final.")]
-    assert len(table) >= 140 and all(r.passed for r in table), [r.message for r in table if not r.passed]
+    assert [r.message for r in table if not r.passed] == []
+    assert len(table) == sum({"final.row_sums": 67, "final.code_hierarchy": 58, "final.total_row": 16,
+                              "final.cross_table": 12}.values())  # derived above, from the pages
     assert sorted(r.check for r in results if not r.passed) == ["prose.matches_table", "prose.share"]
