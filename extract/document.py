@@ -17,7 +17,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extract import captions, fast_rules, fast_text
+from extract import captions, fast_rules, fast_text, furniture
 from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
@@ -143,6 +143,7 @@ def read_document(
         fast = None
     pieces: list[Piece] = []
     section: str | None = None
+    heights: dict[int, float] = {}
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -164,12 +165,14 @@ def read_document(
                 page.close()
             tables, section = captions.describe(tables, lines, section, settings)
             pieces.extend(_position_flags(tables, lines, float(page.height), open_spans, settings))
+            heights[number] = float(page.height)
             doc.lines.extend(lines)
     finally:
         pdf.close()
         if fast is not None:
             fast.close()
     doc.tables = stitch(pieces, settings)
+    doc.lines = furniture.mark(doc.lines, heights, settings)  # headers, footers, page numbers: not prose
     empty = doc.pages_without_text
     if empty:
         done = "OCRed" if ocr_page is not None else "needs OCR"

@@ -76,6 +76,7 @@ class TextLine:
     bottom: float
     size: float = 0.0  # dominant font size, helps tell headings from prose
     in_table: bool = False
+    furniture: bool = False  # page header, footer or page number (extract/furniture.py); not prose
 
 
 @dataclass

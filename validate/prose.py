@@ -102,8 +102,9 @@ def _fill(host: TextLine, fillers: list[TextLine]) -> tuple[str, float]:
 
 
 def rebuild_lines(lines: list[TextLine]) -> list[tuple[TextLine, str, float]]:
-    """Prose lines (not in tables) with filler runs put back: (line, text, left edge)."""
-    prose = [l for l in lines if not l.in_table]
+    """Prose lines (not in tables, not page headers/footers/numbers) with filler runs put back:
+    (line, text, left edge). Leaving furniture out re-joins a sentence broken by a page."""
+    prose = [l for l in lines if not l.in_table and not l.furniture]
     fillers = [l for l in prose if _is_filler(l)]
     hosts = [l for l in prose if not _is_filler(l)]
     by_host: dict[int, list[TextLine]] = {}

@@ -1,0 +1,139 @@
+"""Page furniture (issue 16): headers, footers and page numbers stay out of running text, and a
+sentence broken by a page is re-joined without them.
+
+The synthetic PDF is written here (Adobe's STSong-Light with the UniGB-UCS2-H CMap, so no font file
+is needed): five pages, one running title, one kind of page number per page, and a figure sentence
+running over every page break.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import corpus_pdf
+from extract import read_document
+from extract.furniture import is_page_number
+from validate.prose import paragraphs
+from validate.prose_checks import comparisons, figures_of
+from validate.settings import ValidateSettings
+
+PAGE_W, PAGE_H = 595.0, 842.0
+TITLE = "江海市气象局2024年度部门预算"
+# (page number text, where it is printed), one kind per page
+NUMBERS = [("- 1 -", "bottom"), ("2", "bottom"), ("第 3 页", "bottom"), ("第4页 共5页", "bottom"), ("5 / 5", "top")]
+# Body lines per page: (x, y from the top, text). A paragraph starts indented (x=96); the last line
+# of a page (y=725, just above the footer) breaks a sentence whose next figure starts the next page.
+BODY = [
+    [(96, 100, "一、收支预算总体情况"), (96, 130, "本部门主要职责是气象服务。"),
+     (96, 725, "2024年度收入预算6,692.17万元，比上年增加")],
+    [(72, 100, "3,385.10万元，增长102.36%。其中：基本支出5,000.00万元，"), (72, 725, "占收入预算的")],
+    [(72, 100, "74.71%。"), (290, 400, "3"), (96, 725, "项目支出1,692.17万元，比上年减少")],
+    [(72, 100, "8.00万元，下降0.47%，主要原因是项目结束。一般公共预算"), (72, 725, "拨款收入6,692.17万元，与上年相比增加")],
+    [(72, 100, "3,385.10万元，增长102.36%。")],
+]
+
+
+def _hex(text: str) -> str:
+    return "<" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _stream(page: int) -> bytes:
+    ops = [f"BT /F1 9 Tf 72 {PAGE_H - 40} Td {_hex(TITLE)} Tj ET"]
+    for x, y, text in BODY[page]:
+        ops.append(f"BT /F1 12 Tf {x} {PAGE_H - y:.2f} Td {_hex(text)} Tj ET")
+    number, where = NUMBERS[page]
+    y = 800 if where == "bottom" else 20
+    ops.append(f"BT /F1 10 Tf 290 {PAGE_H - y:.2f} Td {_hex(number)} Tj ET")
+    return "\n".join(ops).encode("ascii")
+
+
+def write_pdf(path: Path) -> None:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    kids = []
+    for page in range(len(BODY)):
+        data = _stream(page)
+        objects.append(b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+                       b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, len(objects)))
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    path = tmp_path_factory.mktemp("furniture") / "page-numbers.pdf"
+    write_pdf(path)
+    return read_document(path)
+
+
+def test_every_kind_of_page_number_and_the_running_title_are_furniture(synthetic):
+    furniture = {(l.page, l.text.replace(" ", "")) for l in synthetic.lines if l.furniture}
+    numbers = {(p, text.replace(" ", "")) for p, (text, _) in enumerate(NUMBERS, start=1)}
+    titles = {(p, TITLE) for p in range(1, 6)}
+    assert furniture == numbers | titles
+    # A lone number in the body (page 3) is not a page number: it is not in a margin band.
+    assert any(l.page == 3 and l.text == "3" and not l.furniture for l in synthetic.lines)
+
+
+def test_sentences_over_page_breaks_are_rejoined_without_the_numbers(synthetic):
+    text = "".join(p.text for p in paragraphs(synthetic.lines))
+    assert TITLE not in text
+    assert "比上年增加3,385.10万元，增长102.36%。" in text  # not 增加- 1 -3,385.10 nor 增加23,385.10
+    assert "占收入预算的74.71%。" in text  # not 的274.71%
+    assert "比上年减少8.00万元，下降0.47%" in text  # not 减少第 3 页8.00 / 38.00
+    assert "与上年相比增加3,385.10万元，增长102.36%。" in text
+
+
+def test_rejoined_figures_pass_their_arithmetic(synthetic):
+    figures = figures_of(synthetic)
+    changes = sorted((f.page, tuple(f.values)) for f in figures if f.kind == "change")
+    assert changes == [
+        (1, (Decimal("6692.17"), Decimal("3385.10"), Decimal("102.36"))),
+        (3, (Decimal("1692.17"), Decimal("8.00"), Decimal("0.47"))),
+        (4, (Decimal("6692.17"), Decimal("3385.10"), Decimal("102.36"))),
+    ]
+    results = comparisons(figures, pd.DataFrame(), ValidateSettings(use_gx=False))
+    rates = [c for c in results if c.check == "prose.change_rate"]
+    assert len(rates) == 3 and all(c.holds() for c in rates)
+
+
+def test_jiangsu_change_rate_over_a_page_break_is_read_whole():
+    """Jiangsu 2019 budget text, page 6 ends `各增加3205.79万元，增长` above its page number 4; page 7
+    starts `13.11%。其中：`. The number used to start a paragraph of its own (`413.11%。其中…`)."""
+    doc = read_document(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"))
+    numbers = sorted((l.page, l.text) for l in doc.lines if l.furniture)
+    assert (6, "4") in numbers and (7, "5") in numbers
+    assert all(is_page_number(t) for _, t in numbers)
+    text = "".join(p.text for p in paragraphs(doc.lines))
+    assert "收、支预算总计各增加3205.79万元，增长13.11%。其中：" in text
+    assert "413.11" not in text
+    change = next(f for f in figures_of(doc) if f.kind == "change" and f.raws[2] == "13.11"
+                  and f.raws[1] == "3205.79" and f.page == 7)
+    assert change.values[0] == Decimal("27664.22")
+
+
+def test_no_corpus_figure_carries_a_page_number():
+    """Every amount the prose checks read on the Jiangsu text is one the page prints: no page number
+    (1–14) glued in front of it."""
+    doc = read_document(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"))
+    raws = {r for f in figures_of(doc) for r in f.raws if r}
+    pages_text = "\n".join(l.text.replace(" ", "") for l in doc.lines if not l.furniture)
+    assert raws and all(r in pages_text for r in raws)
