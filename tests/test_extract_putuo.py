@@ -1,16 +1,18 @@
 """Putuo 2024 final accounts: ruled 决算 tables, continuation pages without a header, a spill-over
-page holding one empty row, side-by-side 收入/支出 grids, digits on a lower baseline than Han text."""
+page holding one empty row, side-by-side 收入/支出 grids, digits on a lower baseline than Han text.
+
+Every row and column count below was counted on the pages rendered with pypdfium2, not copied
+from our output."""
 from decimal import Decimal
 
 import pytest
 
 from conftest import corpus_pdf
-from extract import read_document
 
 
 @pytest.fixture(scope="module")
-def putuo():
-    return read_document(corpus_pdf("putuo-2024-finance-bureau-final-accounts.pdf"))
+def putuo(putuo_doc):
+    return putuo_doc  # extracted once per session (conftest)
 
 
 def table(doc, title):
@@ -31,17 +33,23 @@ def amount(text):
 
 def test_every_table_found_with_title_and_unit(putuo):
     assert putuo.page_count == 25
+    # grid rows and columns as ruled on the page (a merged cell counts in every row it spans)
     assert [(t.title, t.page_start, t.page_end, t.n_rows, t.n_cols) for t in putuo.tables] == [
-        (None, 5, 5, 4, 3),  # 部门决算单位构成 list: no caption line
-        ("收入支出决算总表", 6, 7, 32, 4),
-        ("收入决算表", 8, 9, 23, 11),
-        ("支出决算表", 10, 11, 23, 10),
-        ("财政拨款收入支出决算总表", 12, 13, 34, 7),
-        ("一般公共预算财政拨款支出决算表", 15, 15, 24, 7),
-        ("一般公共预算财政拨款基本支出决算表", 16, 17, 42, 8),
-        ("财政拨款“三公”经费支出决算表", 18, 18, 6, 12),
-        ("政府性基金预算财政拨款收入支出决算表", 19, 19, 12, 10),
-        ("国有资本经营预算财政拨款收入支出决算表", 20, 20, 12, 10),
+        (None, 5, 5, 4, 3),  # 部门决算单位构成 list, no caption line: 序号/单位名称/备注 + 3 units
+        # 收入|支出 + 项目|决算数 + 一…二十六 + 本年收入合计 on p.6, 3 rows on p.7
+        ("收入支出决算总表", 6, 7, 2 + 26 + 1 + 3, 4),
+        # 4 header rows (the 4th: 类 款 项 合计) + 14 coded rows on p.8 + 5 on p.9; 类 款 项 名称 + 7
+        ("收入决算表", 8, 9, 4 + 14 + 5, 4 + 7),
+        ("支出决算表", 10, 11, 4 + 11 + 8, 4 + 6),  # 11 coded rows on p.10, 8 on p.11
+        # 收入|支出 + header; 一…十三 on p.12; 十四…二十六, 本年收入合计 … 总计 (6) on p.13
+        ("财政拨款收入支出决算总表", 12, 13, 2 + 13 + 13 + 6, 7),
+        ("一般公共预算财政拨款支出决算表", 15, 15, 4 + 19 + 1, 7),  # 19 coded rows + 合计
+        # 3 header rows, 19 rows on p.16, 19 on p.17 under its blank first row, 人员/公用经费合计
+        ("一般公共预算财政拨款基本支出决算表", 16, 17, 3 + 19 + 19 + 1, 8),
+        # 4 header rows, 预算数/决算数, the figures; 6 categories × 预算数/决算数
+        ("财政拨款“三公”经费支出决算表", 18, 18, 4 + 1 + 1, 6 * 2),
+        ("政府性基金预算财政拨款收入支出决算表", 19, 19, 3 + 8 + 1, 10),  # 8 blank rows + 合计
+        ("国有资本经营预算财政拨款收入支出决算表", 20, 20, 3 + 8 + 1, 10),
     ]
     assert all(t.unit == "万元" for t in putuo.tables[1:])
     assert putuo.tables[0].section == "二、部门决算单位构成"
@@ -56,7 +64,7 @@ def test_expenditure_table_values(putuo):
     assert admin[:5] == ["201", "06", "01", "行政运行", "1,511.89"]
     # 基本支出 + 项目支出 = 本年支出合计 on every body row, continuation page included
     body = t.text_grid()[4:]
-    assert len(body) == 19
+    assert len(body) == 19  # coded rows printed on pages 10-11
     for r in body:
         assert amount(r[5]) + amount(r[6]) == amount(r[4]), r
 
