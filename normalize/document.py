@@ -1,122 +1,106 @@
-"""Document → ReportRows: recognise each table by its header and turn it into typed rows."""
+"""Document → ReportRows: each table's anatomy → the family that fits it best → typed rows.
+
+What normalize decided for each table (family, blocks, unit) is kept in the `tables` dataset,
+so validate keys on it instead of recognising tables again; what could not be read becomes a
+note that validate/coverage.py reports as a warning.
+"""
 from __future__ import annotations
 
+import json
+
+import regex
+
 from extract.model import Document, Table
-from normalize import final_accounts
-from normalize.amounts import parse_number
-from normalize.budget import budget_measure_columns, budget_rows
-from normalize.headers import is_indicator_header, squash
-from normalize.indicators import indicator_rows
+from normalize import vocab
+from normalize.amounts import parse_number, to_yuan
+from normalize.anatomy import Anatomy, anatomy
+from normalize.families import best_family
+from normalize.families.performance import project_name
 from normalize.report_meta import report_metadata
 from normalize.rows import ReportRows, frame
 
-PROJECT_NAME, TOTAL_SCORE = "项目名称", "总分"
+
+def table_kind(table: Table, an: Anatomy | None = None) -> str:
+    """indicators | project | budget (a self-evaluation's execution table) | packed_indicators |
+    final_accounts | other."""
+    an = an or anatomy(table)
+    family, _ = best_family(table, an)
+    return _kind(family.name if family else "other", an)
 
 
-def _texts(grid, r: int) -> list[str]:
-    return [c.text if c else "" for c in grid[r]]
-
-
-def _find_rows(grid, predicate) -> list[int]:
-    return [r for r in range(len(grid)) if predicate(_texts(grid, r))]
-
-
-def _is_budget_header(texts: list[str]) -> bool:
-    measures = set(budget_measure_columns(texts).values())
-    return len(measures) >= 2 and bool(measures & {"全年预算数", "预算数", "年初预算数"})
-
-
-def table_kind(table: Table) -> str:
-    grid = table.grid()
-    if any(squash(t) == PROJECT_NAME for r in range(min(3, len(grid))) for t in _texts(grid, r)) \
-            and _find_rows(grid, is_indicator_header):
+def _kind(family: str, an: Anatomy) -> str:
+    if family != "performance":
+        return family
+    kinds = {b.kind for b in an.blocks}
+    if project_name(an.fields) and "indicators" in kinds:
         return "project"
-    if grid and is_indicator_header(_texts(grid, 0)):
+    if "indicators" in kinds:
         return "indicators"
-    if grid and _is_budget_header(_texts(grid, 0)):
-        return "budget"
-    if final_accounts.is_final_accounts_table(table):
-        return "final_accounts"
-    return "other"
+    return "budget" if "money" in kinds else "form"
 
 
-def _project_blocks(grid) -> list[tuple[int, int]]:
-    """A stitched table may hold several projects: each starts at a 项目名称 row."""
-    starts = _find_rows(grid, lambda t: any(squash(x) == PROJECT_NAME for x in t))
-    return [(s, e) for s, e in zip(starts, starts[1:] + [len(grid)])]
+def _blocks_json(an: Anatomy) -> str:
+    return json.dumps([{"kind": b.kind, "start": b.start, "stop": b.stop, "header": list(b.header),
+                        "columns": {str(k): v for k, v in b.columns.items()}} for b in an.blocks],
+                      ensure_ascii=False)
 
 
-def _cell_right_of(texts: list[str], label: str) -> str | None:
-    for i, t in enumerate(texts):
-        if squash(t) == label:
-            rest = [x for x in texts[i + 1:] if squash(x) and squash(x) != label]
-            return rest[0].strip() if rest else None
-    return None
+def _is_numeric_table(table: Table) -> bool:
+    texts = [c.text for c in table.cells if c.text and c.text.strip()]
+    return len(texts) >= 6 and sum(parse_number(t) is not None for t in texts) >= len(texts) / 3
 
 
-def project_rows(table: Table, context: dict) -> tuple[list[dict], list[dict]]:
-    """One 项目支出绩效自评表: its 项目资金 block → budget lines, its 指标 block → indicators."""
-    grid = table.grid()
-    indicators, lines = [], []
-    for start, stop in _project_blocks(grid):
-        name = _cell_right_of(_texts(grid, start), PROJECT_NAME)
-        ctx = {**context, "project": name}
-        budget_headers = [r for r in range(start, stop) if _is_budget_header(_texts(grid, r))]
-        ind_headers = [r for r in range(start, stop) if is_indicator_header(_texts(grid, r))]
-        totals = [r for r in range(start, stop)
-                  if any(squash(t) == TOTAL_SCORE for t in _texts(grid, r))]
-        ind_stop = totals[0] if totals else stop
-        for h in budget_headers:
-            block_end = min([r for r in ind_headers + totals + [stop] if r > h])
-            lines += budget_rows(grid, h, h + 1, _funding_end(grid, h, block_end),
-                                 table.unit, ctx)
-        for h in ind_headers:
-            indicators += indicator_rows(grid, h, h + 1, ind_stop, ctx)
-        for r in totals:
-            lines += _total_score_lines(grid, r, ctx)
-    return indicators, lines
-
-
-def _funding_end(grid, header_row: int, limit: int) -> int:
-    """The funding block ends at the first row without a number under its measure columns."""
-    cols = budget_measure_columns(_texts(grid, header_row))
-    r = header_row + 1
-    while r < limit and any(grid[r][c] and parse_number(grid[r][c].text) is not None for c in cols):
-        r += 1
-    return r
-
-
-def _total_score_lines(grid, r: int, ctx: dict) -> list[dict]:
-    """The 总分 row: its numbers are 分值 (100) then 得分, kept as budget lines in 分."""
-    row = grid[r]
-    seen, out = set(), []
-    for cell in row:
-        if cell is None or id(cell) in seen:
-            continue
-        seen.add(id(cell))
-        value = parse_number(cell.text)
-        if value is None:
-            continue
-        measure = ("分值", "得分")[min(len(out), 1)]
-        out.append({**ctx, "row": r, "line_label": "总分", "line_group": None, "line_item": "总分",
-                    "code": None, "measure": measure, "value": value, "unit": "分",
-                    "raw": cell.text, **cell.location()})
-    return out
-
-
-def _table_frames(tables: list[Table], kinds: list[str], report_id: str):
+def _table_frames(tables: list[Table], kinds: list[str], anatomies: list[Anatomy], report_id: str):
     table_rows, cell_rows = [], []
-    for i, (t, kind) in enumerate(zip(tables, kinds), 1):
+    for i, (t, kind, an) in enumerate(zip(tables, kinds, anatomies), 1):
         tid = f"{report_id}-t{i:02d}"
         table_rows.append({"report_id": report_id, "table_id": tid, "title": t.title,
                            "section": t.section, "kind": kind, "strategy": t.strategy,
-                           "unit": t.unit, "page_start": t.page_start, "page_end": t.page_end,
-                           "n_rows": t.n_rows, "n_cols": t.n_cols})
+                           "unit": an.unit or t.unit, "page_start": t.page_start,
+                           "page_end": t.page_end, "n_rows": t.n_rows, "n_cols": t.n_cols,
+                           "blocks": _blocks_json(an),
+                           "row_number_cols": json.dumps(an.row_number_cols),
+                           "column_number_rows": json.dumps(an.column_number_rows)})
         for c in t.cells:
             cell_rows.append({"report_id": report_id, "table_id": tid, "row": c.row, "col": c.col,
                               "text": c.text, **c.location(), "row_span": c.row_span,
                               "col_span": c.col_span, "confidence": c.confidence})
     return frame("tables", table_rows), frame("cells", cell_rows)
+
+
+_PROSE_AMOUNT = regex.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+
+
+def _unit_from_prose(out, table: Table, doc: Document) -> None:
+    """A money table that declares no unit takes the unit its own figures carry in the prose
+    that introduces it (全年预算263,254,643.42元 … 如下表); without such evidence the amounts
+    stay as printed with a null unit (and the family's note says so)."""
+    loose = [l for l in out.budget_lines if l.get("unit") is None and l.get("raw")]
+    if not loose:
+        return
+    pages = range(table.page_start - 1, table.page_end + 1)
+    text = "".join("".join(l.text.split()) for l in doc.lines if l.page in pages and not l.in_table)
+    printed = {m.group(1).replace(",", "").replace("，", ""): m.group(2) for m in _PROSE_AMOUNT.finditer(text)}
+    units = {printed.get("".join(l["raw"].split()).replace(",", "")) for l in loose} - {None}
+    if len(units) != 1:
+        return
+    unit = units.pop()
+    for line in loose:
+        line["value"], line["unit"] = to_yuan(line["value"], unit), "元"
+    out.notes[:] = [n for n in out.notes if "without a declared unit" not in n]
+
+
+def narrative_score(doc: Document) -> tuple[float | None, str | None]:
+    """An evaluation report's score and grade from its prose: 综合得分为92.25分，评价等级为"优"."""
+    text = "".join("".join(line.text.split()) for line in doc.lines if not line.in_table)
+    score = grade = None
+    m = vocab.NARRATIVE_SCORE.search(text)
+    if m:
+        score = float(m.group(1))
+    g = vocab.NARRATIVE_GRADE.search(text)
+    if g:
+        grade = g.group(1)
+    return score, grade
 
 
 def normalize_document(doc: Document, report: dict) -> ReportRows:
@@ -125,28 +109,54 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     report = {**report, **report_metadata(doc), "page_count": doc.page_count,
               "text_source": doc.text_source,
               "warnings": "; ".join(doc.warnings) if doc.warnings else None}
-    kinds = [table_kind(t) for t in doc.tables]
-    indicators, lines = [], []
-    for i, (table, kind) in enumerate(zip(doc.tables, kinds), 1):
-        context = {"report_id": report_id, "table_id": f"{report_id}-t{i:02d}",
-                   "section": table.section}
-        grid = table.grid()
-        if kind == "indicators":
-            indicators += indicator_rows(grid, 0, 1, len(grid), context)
-        elif kind == "budget":
-            lines += budget_rows(grid, 0, 1, len(grid), table.unit,
-                                 {**context, "table_title": table.title})
-        elif kind == "project":
-            ind, bl = project_rows(table, {**context, "table_title": table.title})
-            indicators += ind
-            lines += bl
-        elif kind == "final_accounts":
-            lines += final_accounts.budget_lines(table, {**context, "table_title": table.title})
-    tables, cells = _table_frames(doc.tables, kinds, report_id)
+    indicators, lines, notes, kinds, anatomies = [], [], [], [], []
+    scores, grades, units = [], [], []
+    state: dict = {}
+    for i, table in enumerate(doc.tables, 1):
+        an = anatomy(table)
+        family, _ = best_family(table, an)
+        kinds.append(_kind(family.name if family else "other", an))
+        anatomies.append(an)
+        tid = f"{report_id}-t{i:02d}"
+        if family is None:
+            if _is_numeric_table(table):
+                notes.append({"table_id": tid, "page": table.page_start,
+                              "message": f"a table of numbers ({table.title or 'untitled'}) fits no known table family; its cells are kept in `cells` only"})
+            continue
+        context = {"report_id": report_id, "table_id": tid, "section": table.section,
+                   "table_title": table.title, "state": state}
+        out = family.rows(table, an, context)
+        _unit_from_prose(out, table, doc)
+        indicators += out.indicators
+        lines += out.budget_lines
+        notes += [{"table_id": tid, "page": table.page_start, "message": n} for n in out.notes]
+        if "total_score" in out.report:
+            scores.append(out.report["total_score"])
+        if "grade" in out.report:
+            grades.append(out.report["grade"])
+        if out.report.get("unit_name"):
+            units.append(out.report["unit_name"])
+    if not report.get("unit_name") and units:
+        report["unit_name"] = units[0]
+    report["total_score"], report["grade"] = _report_score(report, scores, grades, doc)
+    tables, cells = _table_frames(doc.tables, kinds, anatomies, report_id)
     if not doc.tables:
         report["warnings"] = "; ".join(filter(None, [report["warnings"], "no tables found"]))
     report.update(n_tables=len(doc.tables), n_indicators=len(indicators),
                   n_budget_lines=len(lines))
     return ReportRows(report=report, tables=tables, cells=cells,
                       indicators=frame("indicators", indicators),
-                      budget_lines=frame("budget_lines", lines))
+                      budget_lines=frame("budget_lines", lines), notes=notes)
+
+
+def _report_score(report: dict, scores: list, grades: list, doc: Document):
+    """One form's 总分 and 评价等级 are the report's; a 决算 with several project forms has no
+    single score. Evaluation reports print theirs in prose."""
+    score = scores[0] if len(scores) == 1 else None
+    grade = grades[0] if len(grades) == 1 else None
+    if report.get("report_kind") in ("performance_evaluation", "unit_self_evaluation",
+                                     "project_self_evaluation") and (score is None or grade is None):
+        s, g = narrative_score(doc)
+        score = score if score is not None else s
+        grade = grade if grade is not None else g
+    return score, grade

@@ -7,13 +7,9 @@ import regex
 
 from extract.cell_text import tighten
 from extract.model import Document
+from normalize import vocab
 
-KINDS = (  # first match wins; the order matters (项目支出绩效自评 before 自评报告)
-    ("project_self_evaluation", regex.compile(r"项目支出(?:绩效)?自评")),
-    ("unit_self_evaluation", regex.compile(r"(?:单位|部门)整体支出.*?自评|整体支出绩效")),
-    ("final_accounts", regex.compile(r"决算")),
-    ("budget", regex.compile(r"预算")),
-)
+KINDS = vocab.REPORT_KINDS  # first match wins; the order matters (项目支出绩效自评 before 自评报告)
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 _BARE_YEAR = regex.compile(r"^\s*((?:19|20)\d{2})\s*$")
 _UNIT_FIELD = regex.compile(r"(?:部门|单位|实施单位|部门名称|单位名称)\s*[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
@@ -93,7 +89,8 @@ def report_metadata(doc: Document) -> dict:
     """Best-effort title/unit/year/kind; every field may be None when the cover does not say."""
     lines = cover_lines(doc)
     head = "".join(lines[:4])
-    table_text = " ".join(c.text for t in doc.tables[:1] for c in t.cells[:20])
+    table_text = " ".join([t.title for t in doc.tables[:1] if t.title] +
+                          [c.text for t in doc.tables[:1] for c in t.cells[:20]])
     kind = report_kind(head) if report_kind(head) != "other" else report_kind(head + table_text)
     year = fiscal_year(lines + [table_text], doc)
     unit = unit_name(lines)

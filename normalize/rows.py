@@ -21,12 +21,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("pipeline_version", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
         ("n_tables", pa.int32()), ("n_indicators", pa.int32()), ("n_budget_lines", pa.int32()),
         ("n_checks_failed", pa.int32()), ("seconds", pa.float64()),
+        ("total_score", pa.float64()), ("grade", pa.string()),
     ]),
     "tables": pa.schema([
         ("report_id", pa.string()), ("table_id", pa.string()), ("title", pa.string()),
         ("section", pa.string()), ("kind", pa.string()), ("strategy", pa.string()),
         ("unit", pa.string()), ("page_start", pa.int32()), ("page_end", pa.int32()),
         ("n_rows", pa.int32()), ("n_cols", pa.int32()),
+        # what normalize decided (JSON): blocks with their rows and columns, 行次 columns, 栏次 rows
+        ("blocks", pa.string()), ("row_number_cols", pa.string()), ("column_number_rows", pa.string()),
     ]),
     "cells": pa.schema([
         ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
@@ -37,7 +40,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
         ("section", pa.string()), ("project", pa.string()),
         ("level1", pa.string()), ("level2", pa.string()), ("name", pa.string()),
-        ("target_raw", pa.string()), ("actual_raw", pa.string()),
+        ("target_raw", pa.string()), ("period_target_raw", pa.string()), ("actual_raw", pa.string()),
         ("target_op", pa.string()), ("target_value", pa.float64()), ("target_upper", pa.float64()),
         ("target_unit", pa.string()), ("target_base_value", pa.float64()),
         ("target_kind", pa.string()), ("target_note", pa.string()),
@@ -45,13 +48,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("actual_base_value", pa.float64()), ("actual_kind", pa.string()),
         ("actual_status", pa.string()), ("actual_note", pa.string()), ("met", pa.bool_()),
         ("weight", pa.float64()), ("score", pa.float64()), ("deviation_note", pa.string()),
+        ("target_unit_column", pa.string()), ("indicator_nature", pa.string()),
+        ("value_type", pa.string()), ("scoring_rule", pa.string()), ("is_core", pa.string()),
         *_BOX,
     ]),
     "budget_lines": pa.schema([
         ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
         ("section", pa.string()), ("table_title", pa.string()), ("project", pa.string()),
         ("line_label", pa.string()), ("line_group", pa.string()), ("line_item", pa.string()),
-        ("code", pa.string()), ("measure", pa.string()),
+        ("code", pa.string()), ("measure", pa.string()), ("measure_raw", pa.string()),
         ("value", pa.decimal128(20, 2)), ("unit", pa.string()), ("raw", pa.string()),
         *_BOX,
     ]),
@@ -86,3 +91,5 @@ class ReportRows:
     cells: pd.DataFrame = field(default_factory=lambda: empty_frame("cells"))
     indicators: pd.DataFrame = field(default_factory=lambda: empty_frame("indicators"))
     budget_lines: pd.DataFrame = field(default_factory=lambda: empty_frame("budget_lines"))
+    # what could not be read: {table_id, page, message}; validate/coverage.py reports them
+    notes: list[dict] = field(default_factory=list)
