@@ -1,6 +1,7 @@
 """The other corpus PDFs: Jiangsu ruled budget tables (shaded backgrounds), the Jiangsu budget text
 (prose only), the blank Shanghai template, and a scan with no text layer."""
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 
 from conftest import corpus_pdf
@@ -44,7 +45,17 @@ def test_jiangsu_text_document_is_prose_without_phantom_tables():
     doc = read_document(corpus_pdf("jiangsu-2019-party-office-budget-text.pdf"))
     assert doc.page_count == 14
     assert doc.tables == []
-    assert len(doc.lines) > 250
+    # one line per printed line: the 目录 page (p.2, counted on the page) has its title and 19
+    # entries, and every page has as many lines as PDFium's own text layer breaks it into
+    assert len([ln for ln in doc.lines if ln.page == 2]) == 1 + 19
+    pdf = pdfium.PdfDocument(doc.path)
+    try:
+        printed = [sum(1 for t in pdf[i].get_textpage().get_text_range().splitlines() if t.strip())
+                   for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    assert [sum(ln.page == p for ln in doc.lines) for p in range(1, 15)] == printed
+    assert len(doc.lines) == sum(printed) == 294
     assert "江苏省委办公厅2019年度部门预算公开" in doc.page_text(1)
 
 

@@ -52,10 +52,10 @@ def test_pdfium_lines_match_pdfplumber(name, number):
         assert -0.5 < a.x1 - b.x1 < 10, (a, b)
 
 
-def test_putuo_publisher_figures_keep_their_place():
+def test_putuo_publisher_figures_keep_their_place(putuo_doc):
     """The page-21 prose the prose checks read: numbers come out with pdfplumber's positions."""
     path = corpus_pdf(PUTUO)
-    doc = read_document(path)
+    doc = putuo_doc
     got = [ln for ln in doc.lines if ln.page == 21]
     want = plumber_lines(path, 21)
     assert [ln.text for ln in got] == [ln.text for ln in want]
@@ -112,4 +112,6 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
     assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == list(range(1, 13))  # 9 of them /Rotate 90
     # LibreOffice ends text runs with a space glyph that PDFium swaps for its own zero-width one
     assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == []
-    assert len(fast_pages(corpus_pdf(PUTUO))) >= 20
+    # Putuo: p.14 prints no glyph (one empty ruled row); pp. 5, 19, 20 and 22 end text objects
+    # with a space glyph PDFium swaps for its own (seen in their content streams, not on paper)
+    assert fast_pages(corpus_pdf(PUTUO)) == [p for p in range(1, 26) if p not in (5, 14, 19, 20, 22)]
