@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     accept.add_argument("check", help="check name, e.g. budget.execution_rate")
     accept.add_argument("--reason", required=True)
     accept.add_argument("--out", type=Path, default=Path("outputs"))
+    review = sub.add_parser("review", help="write a static HTML review site to OUT/review/")
+    review.add_argument("report_ids", nargs="*", metavar="REPORT_ID", help="only these (ids or prefixes)")
+    review.add_argument("--out", type=Path, default=Path("outputs"))
     return p
 
 
@@ -74,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         record_acceptance(args.out, args.report_id, args.check, args.reason)
         print(f"accepted {args.check} for {args.report_id}; the next ingest lands the report")
         return EXIT_OK
+    if args.command == "review":
+        from pipeline.review import run_review
+
+        return run_review(args.out, args.report_ids)
     if args.workers > 1 and not args.dask:
         from pipeline.fork_server import start_early
 
