@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.settings import DEFAULT_TIMEOUT_S, RunSettings, default_workers
+from pipeline.settings import (DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_PER_PAGE_S, DEFAULT_TIMEOUT_S,
+                               RunSettings, default_workers)
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -23,6 +24,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _megabytes(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number of MB >= 0: {text!r}")
+    return int(text)
 
 
 def _seconds(text: str) -> float:
@@ -45,7 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=_positive_int, default=default_workers(),
                         help="worker processes (default: number of cores)")
     ingest.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"per-report time limit; 0 = none (default {DEFAULT_TIMEOUT_S:g})")
+                        help=f"per-report time limit, plus --timeout-per-page for each page; 0 = none"
+                             f" (default {DEFAULT_TIMEOUT_S:g})")
+    ingest.add_argument("--timeout-per-page", type=_seconds, default=DEFAULT_TIMEOUT_PER_PAGE_S,
+                        metavar="SECONDS", help="seconds added to a report's limit per page"
+                                                f" (default {DEFAULT_TIMEOUT_PER_PAGE_S:g})")
+    ingest.add_argument("--memory-limit", type=_megabytes, default=DEFAULT_MEMORY_LIMIT_MB, metavar="MB",
+                        help="address space per worker process; a report over it fails alone;"
+                             f" 0 = none (default {DEFAULT_MEMORY_LIMIT_MB})")
     ingest.add_argument("--dask", metavar="ADDRESS",
                         help="run reports on a Dask cluster, e.g. tcp://scheduler:8786; inputs and"
                              " --out must be on storage every worker sees at the same paths")
@@ -81,19 +95,16 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.review import run_review
 
         return run_review(args.out, args.report_ids)
-    if args.workers > 1 and not args.dask:
-        from pipeline.fork_server import start_early
-
-        start_early()
-    from pipeline.run import UsageError, ingest
+    from pipeline.run import UsageError, ingest  # light: workers start only if there is work
 
     settings = RunSettings(workers=args.workers, timeout=args.timeout, dask=args.dask,
+                           timeout_per_page=args.timeout_per_page, memory_limit_mb=args.memory_limit,
                            force=args.force, retry_failed=args.retry_failed, prune=args.prune,
                            progress=not args.no_progress and sys.stderr.isatty())
     if settings.dask:
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
             print("error: --dask needs the dask extra: pip install 'budgetperf[dask]'", file=sys.stderr)
             return EXIT_USAGE
     try:

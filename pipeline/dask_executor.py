@@ -6,21 +6,31 @@ Only the small Landed summaries travel back over the network.
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
+from functools import partial
 
 from distributed import Client, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from pipeline.worker import Landed, ReportTask, init_worker, one_line
+from pipeline.executors import run_isolated
+from pipeline.fork_server import start_early
+from pipeline.worker import Landed, ReportTask, one_line
 
 
 class WarmWorker(WorkerPlugin):
-    """GX (and OCR, once wired in) load once per Dask worker, when it joins."""
+    """Each report runs in a child process of the Dask worker (executors.run_isolated: a hard kill
+    when stuck in native code, the memory limit), forked from a fork server that has GX loaded:
+    start that server when the worker joins."""
 
     name = "budgetperf-warm-worker"
 
     def setup(self, worker) -> None:
-        init_worker()
+        # A nanny starts Dask workers as daemonic processes, which multiprocessing forbids to have
+        # children. That rule keeps children from being orphaned; ours watch their parent and exit
+        # with it (worker._exit_with), so the flag is lifted for this process.
+        multiprocessing.current_process().daemon = False
+        start_early()
 
 
 def connect(address: str, timeout_s: float) -> Client:
@@ -37,7 +47,7 @@ def run_on_cluster(paths: list[str], task: ReportTask, client: Client) -> Iterat
         return
     client.register_plugin(WarmWorker())
     # pure=False: the same path may be re-run on purpose (--force); retries=1 survives one lost worker
-    futures = client.map(task, paths, pure=False, retries=1)
+    futures = client.map(partial(run_isolated, task), paths, pure=False, retries=1)
     path_of = {f.key: p for f, p in zip(futures, paths)}
     for fut in as_completed(futures):
         p = path_of[fut.key]

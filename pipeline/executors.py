@@ -15,11 +15,12 @@ from pipeline.worker import Landed, ReportTask, init_worker, one_line
 
 WORKER_DIED = "worker process died while processing this file (crash or out of memory)"
 STUCK = "timed out after {:g} s and did not stop (stuck in native code); its worker was killed"
-STUCK_GRACE_S = 30.0  # past twice the time limit and this, a report is stuck where SIGALRM cannot reach
+STUCK_GRACE_S = 30.0  # past its time limit and this, a report is stuck where SIGALRM cannot reach
 _POLL_S = 1.0
 
 
 def run_inline(paths: list[str], task: ReportTask) -> Iterator[Landed]:
+    """In this process: no hard kill, no memory limit (profiling, debugging; RunSettings.isolate)."""
     if paths:
         init_worker()
     for p in paths:
@@ -35,16 +36,17 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
     recorded as failed. A report still running long after its time limit (a call into native
     code that never returns, which the limit cannot interrupt) is recorded as failed and the
     pool's workers are killed, its other reports becoming suspects. The batch goes on.
+    Each worker's address space is capped at task.memory_limit_mb.
     """
     pending, suspects = deque(paths), deque()
     limit = workers * in_flight_per_worker
-    stuck_after = 2 * task.timeout + STUCK_GRACE_S if task.timeout else None
     ctx = pool_context()
     while pending or suspects:
+        announced = ctx.SimpleQueue()  # per pool: a worker killed mid-put cannot wedge the next one
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
-                                   initargs=(os.getpid(),))
+                                   initargs=(os.getpid(), task.memory_limit_mb, announced))
         running: dict = {}
-        started: dict = {}  # when each future was first seen running (queued work counts: hence 2×)
+        watch = Watchdog(task.timeout)
         broken = False
         try:
             while (pending or suspects or running) and not broken:
@@ -56,48 +58,89 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
                     while pending and len(running) < limit:
                         p = pending.popleft()
                         running[pool.submit(task, p)] = p
-                done, _ = wait(running, timeout=_POLL_S if stuck_after else None, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=_POLL_S if task.timeout else None,
+                               return_when=FIRST_COMPLETED)
                 alone = len(running) == 1
                 for fut in done:
                     p = running.pop(fut)
-                    started.pop(fut, None)
+                    watch.forget(fut)
                     try:
                         yield fut.result()
                     except BrokenProcessPool:
                         broken = True
                         if alone:
-                            yield task.lost(p, WORKER_DIED)
+                            yield task.lost(p, worker_died(task.memory_limit_mb))
                         else:
                             suspects.append(p)
                     except OSError:
                         raise  # --out unwritable or full: no point going on
                     except Exception as exc:  # e.g. a result that cannot be pickled back
                         yield task.lost(p, f"task failed: {one_line(exc)}")
-                stuck = _stuck(running, started, stuck_after) if stuck_after and not broken else []
+                while not broken and not announced.empty():
+                    watch.heard(*announced.get())
+                stuck = watch.stuck(running) if task.timeout and not broken else []
                 if stuck:
                     _kill_workers(pool)
                     broken = True
-                    for fut in stuck:
-                        yield task.lost(running.pop(fut), STUCK.format(task.timeout))
+                    for fut, seconds in stuck:
+                        yield task.lost(running.pop(fut), STUCK.format(seconds))
             if broken:
                 suspects.extend(running.values())  # in flight when it broke: suspects too
         finally:
             pool.shutdown(wait=not broken, cancel_futures=True)
+            announced.close()
 
 
-def _stuck(running: dict, started: dict, after: float) -> list:
-    """Futures running longer than `after` seconds (first seen running counts as their start)."""
-    now = time.monotonic()
-    for fut in running:
-        if fut.running():
-            started.setdefault(fut, now)
-    return [f for f in running if f in started and now - started[f] > after]
+def worker_died(memory_limit_mb: int) -> str:
+    if memory_limit_mb:
+        return ("worker process died while processing this file (crash, out of memory, or over"
+                f" the {memory_limit_mb} MB memory limit)")
+    return WORKER_DIED
+
+
+class Watchdog:
+    """When each running report must be done. A worker announces each report with its time limit
+    (the base plus the per-page allowance); a report past it and STUCK_GRACE_S is stuck. A report
+    never announced (it runs, but not through ingest_one) counts from when its future was first
+    seen running, with twice the base limit, since a queued task may be seen late."""
+
+    def __init__(self, base: float) -> None:
+        self.base = base
+        self.limits: dict[str, tuple[float, float]] = {}  # path → (started, limit), monotonic
+        self.seen: dict = {}  # future → first seen running
+
+    def heard(self, path: str, pid: int, started: float, limit: float) -> None:
+        self.limits[path] = (started, limit)
+
+    def forget(self, fut) -> None:
+        self.seen.pop(fut, None)
+
+    def stuck(self, running: dict) -> list[tuple[object, float]]:
+        """(future, its limit in seconds) of every running report past its hard deadline."""
+        now, found = time.monotonic(), []
+        for fut, path in running.items():
+            if fut.running():
+                self.seen.setdefault(fut, now)
+            if path in self.limits and fut in self.seen:
+                started, limit = self.limits[path]
+                if limit and now - started > limit + STUCK_GRACE_S:
+                    found.append((fut, limit))
+            elif fut in self.seen and now - self.seen[fut] > 2 * self.base + STUCK_GRACE_S:
+                found.append((fut, self.base))
+        return found
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """SIGKILL the pool's worker processes (the executor has no public way to stop a running task)."""
     for process in list(getattr(pool, "_processes", {}).values()):
         process.kill()
+
+
+def run_isolated(task: ReportTask, path: str) -> Landed:
+    """One report in a fresh worker process of this process's fork server, with the pool's
+    watchdog and memory limit: what a Dask worker runs (its tasks run in threads, where neither
+    a hard kill nor a memory limit can reach)."""
+    return next(run_pool([path], task, 1, 1))
 
 
 def connect_dask(address: str, timeout_s: float):

@@ -1,6 +1,8 @@
 """What has been ingested into an output folder: one row per input path, so re-runs can skip."""
 from __future__ import annotations
 
+import hashlib
+from datetime import timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +19,15 @@ SCHEMA = pa.schema([
 ])
 
 
+def file_sha256(path: Path) -> str:
+    """The file's identity: unchanged bytes under a new mtime are still skipped."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def load(out: Path) -> dict[str, dict]:
     """source_path → its manifest row."""
     path = out / MANIFEST
@@ -24,11 +35,21 @@ def load(out: Path) -> dict[str, dict]:
         return {}
     # via pyarrow, not pandas: nulls stay None (pandas turns a null int16 into NaN, which then
     # cannot be written back as int16)
-    rows = pq.read_table(path).to_pylist()
+    # Neither read_table (pyarrow.dataset) nor a tz-aware timestamp's as_py: both import pandas,
+    # a second of a no-op run. The UTC timestamps are read naive and made aware again.
+    table = pq.ParquetFile(path).read()
+    at = table.schema.get_field_index("ingested_at")
+    table = table.set_column(at, "ingested_at", table.column(at).cast(pa.timestamp("us")))
+    rows = table.to_pylist()
+    for r in rows:
+        if r["ingested_at"] is not None:
+            r["ingested_at"] = r["ingested_at"].replace(tzinfo=timezone.utc)
     return {r["source_path"]: r for r in rows}
 
 
 def save(out: Path, entries: dict[str, dict]) -> None:
+    """Write the manifest (pyarrow builds arrays from Python lists with pandas loaded: a run with
+    nothing to record should not call this; see run.py)."""
     rows = [{k: e.get(k) for k in SCHEMA.names} for e in entries.values()]
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
     write_atomic(table, out / MANIFEST)

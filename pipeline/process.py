@@ -12,6 +12,7 @@ from extract.errors import ExtractError
 from normalize.document import normalize_document
 from normalize.rows import ReportRows
 from pipeline import __version__
+from pipeline.manifest import file_sha256  # noqa: F401 (also imported from here)
 from validate import validate_report
 from validate.acceptance import apply_acceptances
 from validate.result import CheckResult
@@ -29,14 +30,6 @@ class ReportResult:
     @property
     def status(self) -> str:
         return self.report["status"]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _report_row(path: Path, sha: str | None) -> dict:
@@ -86,13 +79,13 @@ def process(path: str | Path, acceptances: list[dict] | None = None,
         report["error"] = _one_line(exc)
         report["seconds"] = time.perf_counter() - started
         return ReportResult(ReportRows(report))
-    blocking = [c for c in checks if c.severity == "error" and not c.passed and not c.accepted]
+    blocking = [c for c in checks if c.severity == "error" and c.passed is False and not c.accepted]
     report = rows.report
     report["status"] = "quarantined" if blocking else "ok"
     if blocking:
         report["error"] = "; ".join(f"{c.check}: {c.message}" for c in blocking[:3])
         if len(blocking) > 3:
             report["error"] += f"; … and {len(blocking) - 3} more failed error checks"
-    report["n_checks_failed"] = sum(not c.passed for c in checks)
+    report["n_checks_failed"] = sum(c.passed is False for c in checks)
     report["seconds"] = time.perf_counter() - started
     return ReportResult(rows, checks)

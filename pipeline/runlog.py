@@ -20,6 +20,12 @@ RUN_ROWS = "runs.jsonl"
 SLOWEST_KEPT = 10  # slowest reports named in the run row
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as the one-line reason a report row or log event carries."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 

@@ -9,18 +9,24 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from normalize.rows import SCHEMAS
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the row schemas are imported where used: a no-op re-run (manifest, temp-file sweep)
+# must not pay ~1 s of pandas import before it knows there is work.
 
 DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "checks")
 NULL_PARTITION = "0"  # year unknown (e.g. a failed file); a null partition breaks pandas readers
 
 
 def partition_dir(out: Path, dataset: str, fiscal_year: int | None, quarantined: bool) -> Path:
+    import pandas as pd
+
     root = out / "quarantine" if quarantined else out
     year = NULL_PARTITION if fiscal_year is None or pd.isna(fiscal_year) else str(int(fiscal_year))
     return root / dataset / f"fiscal_year={year}"
@@ -28,6 +34,8 @@ def partition_dir(out: Path, dataset: str, fiscal_year: int | None, quarantined:
 
 def to_arrow(dataset: str, df: pd.DataFrame) -> pa.Table:
     """A frame → a table with exactly the contract's schema (the partition column left out)."""
+    from normalize.rows import SCHEMAS
+
     schema = SCHEMAS[dataset]
     df = df.reindex(columns=schema.names)
     df = df.astype(object).where(df.notna(), None)
@@ -102,6 +110,10 @@ def write_report(out: Path, report_id: str, fiscal_year: int | None, quarantined
 
 def read_dataset(out: Path, dataset: str) -> pd.DataFrame:
     """Read one dataset back (tests and the summary use it)."""
+    import pandas as pd
+
+    from normalize.rows import SCHEMAS
+
     base = out / dataset
     if not base.is_dir() or not any(base.rglob("*.parquet")):
         return pd.DataFrame(columns=SCHEMAS[dataset].names)

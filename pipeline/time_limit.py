@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import signal
 import threading
+import time
 from contextlib import contextmanager
 
 
@@ -19,29 +20,47 @@ class ReportTimeout(BaseException):
     relabel it as a corrupt PDF."""
 
 
+class Limit:
+    """The running limit of a time_limit block. `extend_to(total)` moves the deadline to `total`
+    seconds after the block started (the per-page allowance, once the page count is known)."""
+
+    def __init__(self, seconds: float, rearm=None) -> None:
+        self.seconds = seconds
+        self.started = time.monotonic()
+        self._rearm = rearm  # called with the seconds left; None when there is no limit
+
+    def extend_to(self, total: float) -> None:
+        if self._rearm is None or total <= self.seconds:
+            return
+        self.seconds = total
+        self._rearm(max(self.started + total - time.monotonic(), 1e-3))
+
+
 @contextmanager
 def time_limit(seconds: float):
-    """Raise ReportTimeout in this thread if the block runs longer than `seconds` (0 = no limit).
-    The alarm is always disarmed on the way out."""
+    """Raise ReportTimeout in this thread if the block runs longer than `seconds` (0 = no limit);
+    yields a Limit that can be extended. The alarm is always disarmed on the way out."""
     if not seconds or seconds <= 0:
-        yield
+        yield Limit(0.0)
     elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        with _alarm(seconds):
-            yield
+        with _alarm(seconds) as limit:
+            yield limit
     else:
-        with _async_raise_after(seconds):
-            yield
+        with _async_raise_after(seconds) as limit:
+            yield limit
 
 
 @contextmanager
 def _alarm(seconds: float):
+    limit = Limit(seconds, lambda left: signal.setitimer(signal.ITIMER_REAL, left))
+
     def expire(signum, frame):
-        raise ReportTimeout(seconds)
+        raise ReportTimeout(limit.seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
-        yield
+        yield limit
     finally:
         try:  # nested so the clean-up runs even if the alarm fires right here
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -59,22 +78,33 @@ def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
 def _async_raise_after(seconds: float):
     target = threading.get_ident()
     lock = threading.Lock()
-    state = {"done": False, "fired": False}
+    state = {"done": False, "fired": False, "timer": None}
 
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
+    def expire(timer) -> None:
+        with lock:  # a timer replaced by extend_to while it waited for the lock does nothing
+            if not state["done"] and state["timer"] is timer:
                 _set_async_exc(target, ReportTimeout)
                 state["fired"] = True
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
+    def arm(left: float) -> None:
+        with lock:
+            if state["fired"] or state["done"]:
+                return  # too late to extend: the exception is on its way
+            if state["timer"] is not None:
+                state["timer"].cancel()
+            timer = threading.Timer(left, lambda: expire(timer))
+            timer.daemon = True
+            state["timer"] = timer
+            timer.start()
+
+    limit = Limit(seconds, arm)
     try:
-        timer.start()
-        yield
+        arm(seconds)
+        yield limit
     finally:
-        timer.cancel()
         with lock:
             state["done"] = True
+            if state["timer"] is not None:
+                state["timer"].cancel()
             if state["fired"]:  # fired but maybe not yet delivered: withdraw it
                 _set_async_exc(target, None)

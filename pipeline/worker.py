@@ -15,8 +15,10 @@ from pathlib import Path
 
 from normalize.rows import frame
 from pipeline.process import ReportResult, failed, file_sha256, process
+from pipeline.runlog import one_line  # noqa: F401 (executors import it from here)
 from pipeline.store import write_report
-from pipeline.time_limit import ReportTimeout, time_limit
+from pipeline.settings import report_time_limit
+from pipeline.time_limit import Limit, ReportTimeout, time_limit
 
 # Columns of the reports row that travel back to the coordinator (the manifest and run log use them).
 _REPORT_KEYS = ("report_id", "source_path", "file_sha256", "page_count", "fiscal_year", "status",
@@ -34,16 +36,57 @@ class Landed:
     files: tuple[str, ...] = ()  # written, relative to --out
 
 
-def init_worker(coordinator_pid: int | None = None) -> None:
+_announce = None  # where a pool worker says which report it started and its time limit
+
+
+def init_worker(coordinator_pid: int | None = None, memory_limit_mb: int = 0, announce=None) -> None:
     """Load what every report needs once per worker, not once per report: the extract / normalize /
     validate modules and Great Expectations' context. (The OCR model loads on a worker's first
     scanned page, once: most batches have none.) With `coordinator_pid`, the worker exits when
-    that process dies (see _exit_with)."""
+    that process dies (see _exit_with). `memory_limit_mb` caps the worker's address space, so a
+    PDF bomb fails its own report with a MemoryError; `announce` (a queue) gets (path, pid,
+    start, limit) for each report, for the coordinator's watchdog."""
+    global _announce
     if coordinator_pid is not None:
         _exit_with(coordinator_pid)
     from validate import gx_suites
 
-    gx_suites.warm_up()
+    gx_suites.warm_up()  # before the limit: GX's setup is not a report's memory
+    if memory_limit_mb:
+        limit_address_space(memory_limit_mb)
+    _announce = announce
+
+
+def limit_address_space(megabytes: int) -> None:
+    """RLIMIT_AS for this process (never above the hard limit it already has)."""
+    import resource
+
+    want = megabytes << 20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _tell(path: str, started: float, limit: float) -> None:
+    """Tell the coordinator's watchdog when this report started and how long it may take."""
+    if _announce is not None:
+        _announce.put((str(path), os.getpid(), started, limit))
+
+
+def page_count(path: str | Path) -> int:
+    """Pages of the PDF as PDFium counts them (cheap: the page tree only); 0 if it cannot tell
+    (extraction then says what is wrong with the file)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception:  # PdfiumError, ctypes errors: not our call to judge the file here
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def _exit_with(pid: int) -> None:
@@ -94,35 +137,45 @@ def land(out: Path, result: ReportResult) -> Landed:
         files=tuple(str(p.relative_to(out)) for p in written),
         report={k: r.get(k) for k in _REPORT_KEYS},
         indicators=len(result.rows.indicators), budget_lines=len(result.rows.budget_lines),
-        checks_failed=sum(not c.passed for c in result.checks),
+        checks_failed=sum(c.passed is False for c in result.checks),
         worker=f"{socket.gethostname()}:{os.getpid()}",
     )
 
 
-def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float) -> ReportResult:
-    """process() under the time limit; a report over the limit becomes a failed report."""
+def timeout_reason(limit: float, base: float, per_page: float, pages: int) -> str:
+    if limit <= base or not per_page:
+        return f"timed out after {limit:g} s"
+    return (f"timed out after {limit:g} s ({base:g} s + {pages} page{'s' * (pages != 1)}"
+            f" × {per_page:g} s)")
+
+
+def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float,
+               timeout_per_page: float = 0.0) -> ReportResult:
+    """process() under the time limit (`timeout` + `timeout_per_page` × pages, see
+    settings.report_time_limit); a report over the limit becomes a failed report."""
     started = time.perf_counter()
-    sha = None
+    sha, pages, limit = None, 0, Limit(0.0)
+    _tell(path, time.monotonic(), timeout)
     try:
-        with time_limit(timeout):
+        with time_limit(timeout) as limit:
+            if timeout and timeout_per_page:
+                pages = page_count(path)
+                limit.extend_to(report_time_limit(timeout, timeout_per_page, pages))
+                _tell(path, limit.started, limit.seconds)
             sha = file_sha256(path)
             return process(path, acceptances, sha256=sha)
     except ReportTimeout:
-        result = failed(path, f"timed out after {timeout:g} s", sha)
+        result = failed(path, timeout_reason(limit.seconds, timeout, timeout_per_page, pages), sha)
     except OSError as exc:  # hashing failed: unreadable path
         result = failed(path, f"cannot read file: {exc.strerror or exc}")
     result.report["seconds"] = time.perf_counter() - started
     return result
 
 
-def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def ingest_one(path: str, out: str, acceptances: list[dict] | None, timeout: float) -> Landed:
+def ingest_one(path: str, out: str, acceptances: list[dict] | None, timeout: float,
+               timeout_per_page: float = 0.0) -> Landed:
     """The per-report task every executor runs: process under the time limit, then write."""
-    result = run_report(path, acceptances, timeout)
+    result = run_report(path, acceptances, timeout, timeout_per_page)
     try:
         return land(Path(out), result)
     except OSError:
@@ -137,10 +190,12 @@ class ReportTask:
     """The per-report task with its run-wide arguments bound; picklable for pools and Dask."""
     out: str
     acceptances: list[dict]
-    timeout: float
+    timeout: float  # base seconds; 0 = no limit
+    timeout_per_page: float = 0.0
+    memory_limit_mb: int = 0  # per worker process (set when the worker starts); 0 = none
 
     def __call__(self, path: str) -> Landed:
-        return ingest_one(path, self.out, self.acceptances, self.timeout)
+        return ingest_one(path, self.out, self.acceptances, self.timeout, self.timeout_per_page)
 
     def lost(self, path: str, reason: str) -> Landed:
         """Record a report whose worker died or whose task errored outside process()."""
