@@ -61,6 +61,8 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char] | No
         chars: list[Char] = []
         for i in range(n):
             code = raw.FPDFText_GetUnicode(textpage, i)
+            if code == 0x02:
+                code = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
             generated = raw.FPDFText_IsGenerated(textpage, i) == 1
             if generated and code != 0x20:  # PDFium's own line breaks
                 continue

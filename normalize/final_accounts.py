@@ -12,16 +12,19 @@ Blocks that repeat the same header (the two halves of 基本支出决算表) kee
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import regex
 
 from extract.model import Cell, Table
+from normalize import anatomy as table_anatomy
 from normalize.amounts import declared_unit, parse_number, to_yuan
 from normalize.headers import is_indicator_header, squash
 from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
-    header_end, measure_names, specific_name,
+    header_end, is_title_row, measure_names, measure_parents, specific_name,
 )
+from normalize.vocab import BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, ROW_NUMBER_COLUMN, budget_title_key
 
 _TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
 # Header cells typical of 决算/预算 tables (whole cell, spaces removed).
@@ -35,7 +38,7 @@ _CODE_HEADER = regex.compile(r"编码|代码|^[类款项]$")
 _CODE_PARTS = ("类", "款", "项")
 _LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
 _CODE = regex.compile(r"^\d{3,}$")
-_CODE_PART = regex.compile(r"^\d{2,3}$")
+_CODE_PART = regex.compile(r"^\d{1,3}$")  # 款 / 项 printed without their leading zero: 2, 7
 _CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\p{Han}.*)$")
 _TOTAL = regex.compile(r"(?:合计|总计|小计)$")
 _ITEM_PREFIX = regex.compile(
@@ -82,6 +85,9 @@ class Block:
     name: tuple[str, ...] = ()  # header prefix shared by its columns, e.g. ('收入',)
     measures: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # col → (label, measure)
     codes: list[tuple[int, str]] = field(default_factory=list)  # (col, 类/款/项 or 编码)
+    paths: dict[int, str] = field(default_factory=dict)  # measure col → its header path, '/'-joined
+    parents: dict[int, int] = field(default_factory=dict)  # measure col → the column it adds into
+    unexplained: list[int] = field(default_factory=list)  # totals whose parts the header does not tell
 
     @property
     def label_cols(self) -> list[int]:
@@ -102,11 +108,14 @@ def _data_kind_counts(grid: list[list[Cell | None]], start: int, col: int) -> tu
 
 
 def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: int) -> list[Column]:
-    """code (科目编码, 类/款/项), label (项目, 科目名称 …, or text below) or measure (numbers)."""
+    """code (科目编码, 类/款/项), rownum (行次: metadata, never a value), label (项目, 科目名称 …,
+    or text below) or measure (numbers)."""
     out = []
     for col, path in enumerate(paths):
         last = path[-1] if path else ""
-        if any(_CODE_HEADER.search(t) for t in path) and not MEASURE_WORDS.match(last):
+        if any(ROW_NUMBER_COLUMN.match(t) for t in path) or (not path and _counts_rows(grid, start, col)):
+            role = "rownum"
+        elif any(_CODE_HEADER.search(t) for t in path) and not MEASURE_WORDS.match(last):
             role = "code"
         elif MEASURE_WORDS.match(last):
             role = "measure"
@@ -118,12 +127,19 @@ def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: i
     return out
 
 
+def _counts_rows(grid: list[list[Cell | None]], start: int, col: int) -> bool:
+    """A headless column of integers counting up by one (1, 2, 3 …): line numbers."""
+    texts = [squash(grid[r][col].text) for r in range(start, len(grid))
+             if grid[r][col] is not None and grid[r][col].row == r and squash(grid[r][col].text)]
+    return table_anatomy._consecutive(texts) if texts else False
+
+
 def split_blocks(columns: list[Column]) -> list[Block]:
-    """A new block starts at each code/label column that follows a measure column."""
+    """A new block starts at each code/label column that follows a measure (or 行次) column."""
     blocks: list[Block] = []
     current: list[Column] = []
     for col in columns:
-        if current and col.role != "measure" and current[-1].role == "measure":
+        if current and col.role in ("code", "label") and current[-1].role in ("measure", "rownum"):
             blocks.append(Block(current))
             current = []
         current.append(col)
@@ -170,15 +186,37 @@ def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
 def table_blocks(grid: list[list[Cell | None]], text_grid: list[list[str]],
                  settings: HeaderSettings = HEADER_DEFAULT) -> tuple[int, list[Block]]:
     """First data row and the logical tables of the grid."""
-    start = header_end(text_grid, settings)
-    paths = column_paths(text_grid, start)
+    numbers = set(table_anatomy.column_number_rows(text_grid))
+    start = header_end(text_grid, settings, numbers)
+    paths = column_paths(text_grid, start, numbers)
     blocks = split_blocks(column_roles(grid, paths, start))
     _name_blocks(blocks)
     boundary = [squash(t) for t in text_grid[start]] if start < len(text_grid) else [""] * len(paths)
     for block in blocks:
         block.codes = _code_columns(block, boundary)
         block.measures = _measures(block)
+        _hierarchy(block)
     return start, blocks
+
+
+def _hierarchy(block: Block) -> None:
+    """Which measure column is a part of which total, from the header paths."""
+    cols = {c.index: list(c.path[len(block.name):]) or list(c.path)
+            for c in block.columns if c.role == "measure"}
+    block.paths = {c.index: "/".join(c.path) for c in block.columns if c.role == "measure"}
+    block.parents, block.unexplained = measure_parents(cols)
+
+
+def budget_table_kind(title: str | None, header: list[str]) -> str | None:
+    """Which standard 决算/预算 table this is: from its caption, else from its header words."""
+    key = budget_title_key(title)
+    for kind, pattern in BUDGET_TABLE_KINDS:
+        if key and pattern.search(key):
+            return kind
+    for kind, pattern in BUDGET_HEADER_KINDS:
+        if any(pattern.search(t) for t in header):
+            return kind
+    return None
 
 
 # ---- rows ----------------------------------------------------------------------------------
@@ -188,7 +226,8 @@ def build_code(parts: dict[str, str], last: dict[str, str]) -> str | None:
     if "编码" in parts:
         code = squash(parts["编码"])
         return code if _CODE.match(code) else None
-    digits = {k: squash(v) for k, v in parts.items() if _CODE_PART.match(squash(v))}
+    digits = {k: _code_piece(k, squash(v)) for k, v in parts.items() if _CODE_PART.match(squash(v))}
+    digits = {k: v for k, v in digits.items() if v}
     if not digits:
         return None
     keys = [k for k in _CODE_PARTS if k in parts]
@@ -204,23 +243,51 @@ def build_code(parts: dict[str, str], last: dict[str, str]) -> str | None:
     return "".join(pieces)
 
 
+def _code_piece(part: str, digits: str) -> str | None:
+    """A 类 is three digits; a 款 or 项 two, its leading zero sometimes not printed (2 → 02)."""
+    if part == "类":
+        return digits if len(digits) == 3 else None
+    return digits.zfill(2) if len(digits) <= 2 else None
+
+
 def strip_item(label: str) -> str:
     """'一、一般公共预算财政拨款收入' → '一般公共预算财政拨款收入'."""
     return _ITEM_PREFIX.sub("", label) or label
 
 
-def _line(context: dict, r: int, cell: Cell, label, group, item, code, measure, value, unit):
+def _line(context: dict, r: int, cell: Cell, label, group, item, code, measure, value, unit,
+          block: Block | None = None, col: int | None = None):
+    path = block.paths.get(col) if block is not None else None
+    parent = block.parents.get(col) if block is not None else None
     return {**context, "row": r, "line_label": label or None, "line_group": group or None,
             "line_item": item or None, "code": code, "measure": measure, "value": value,
-            "unit": unit, "raw": cell.text, **cell.location()}
+            "unit": unit, "raw": cell.text, "measure_path": path,
+            "parent_path": block.paths.get(parent) if parent is not None else None,
+            "measure_role": _role(block, col),
+            **cell.location()}
+
+
+def _role(block: Block | None, col: int | None) -> str | None:
+    """total (the header names its parts), part, unexplained (a total whose parts it does not)."""
+    if block is None or col is None:
+        return None
+    if col in block.unexplained:
+        return "unexplained"
+    if col in block.parents.values():
+        return "total"
+    return "part" if col in block.parents else None
 
 
 def _value(cell: Cell, measure: str, money_unit: str | None):
+    """(value, unit): money in yuan, exact from the printed text; a rate in %; money of a table
+    whose unit is not known stays as printed with unit None (never guessed as 元)."""
     amount = parse_number(cell.text)
     if amount is None:
         return None, None
     if measure.endswith("率") or cell.text.strip().endswith("%"):
         return amount, "%"
+    if money_unit is None:
+        return amount.quantize(Decimal("0.01")), None
     return to_yuan(amount, money_unit), "元"
 
 
@@ -251,8 +318,11 @@ def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_u
     last_parts: dict[str, str] = {}
     class_label = carried = None
     label_cols = block.label_cols
+    skip = set(table_anatomy.column_number_rows([[c.text if c else "" for c in row] for row in grid]))
     for r in range(start, len(grid)):
         row = grid[r]
+        if r in skip or is_title_row([c.text if c else "" for c in row]):
+            continue  # 栏次 1 2 3 / ** 1 2 3: column numbers, not amounts
         texts, own = row_label(row, r, label_cols)
         if texts and texts[0][0] == label_cols[0]:
             carried = texts[0][1]
@@ -285,36 +355,73 @@ def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_u
                 continue
             if header_label is not None:  # label-less block: the header names the line
                 out.append(_line(context, r, cell, header_label, side, header_label, None,
-                                 measure, value, unit))
+                                 measure, value, unit, block, col))
             else:
                 out.append(_line(context, r, cell, label, group, item, code, measure, value,
-                                 unit))
+                                 unit, block, col))
     return out
 
 
 def money_unit(table: Table, text_grid: list[list[str]]) -> str | None:
-    """The table's declared unit: the 单位：万元 line, else the title or a header cell."""
-    if table.unit:
-        return declared_unit(f"单位：{table.unit}") or table.unit
-    for text in [table.title or "", *_header_texts(text_grid)]:
-        unit = declared_unit(text)
-        if unit:
-            return unit
-    return None
+    """The table's declared money unit (单位：万元 / 单位:万元 / （万元）), never an organisation
+    (单位：杭州市气象局): from the caption line, the title or a header cell; None if none says."""
+    return table_anatomy.table_unit(table, text_grid, limit=6)
 
 
-def budget_lines(table: Table, context: dict,
-                 settings: HeaderSettings = HEADER_DEFAULT) -> list[dict]:
-    """Every number of a 决算/预算 table as a budget line (money in Decimal yuan, rates in %)."""
+@dataclass(frozen=True)
+class Piece:
+    """What a table passes on to a piece continuing it on the next page."""
+
+    logical: str | None  # table_id of the first piece
+    title: str | None
+    kind: str | None
+    unit: str | None
+    n_cols: int
+    page_end: int
+    header: tuple[str, ...]
+    start: int
+    blocks: list[Block]
+
+
+def _continues(prev: Piece | None, table: Table, title: str | None, header: tuple[str, ...]) -> bool:
+    """A piece of the table before it: the next page, the same columns, the same caption (or none)
+    and the same header (or none, the header not repeated)."""
+    if prev is None or table.n_cols != prev.n_cols:
+        return False
+    if table.page_start not in (prev.page_end, prev.page_end + 1):
+        return False
+    if title and budget_title_key(title) != budget_title_key(prev.title):
+        return False
+    return not header or header == prev.header
+
+
+def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_DEFAULT,
+                 state: dict | None = None) -> list[dict]:
+    """Every number of a 决算/预算 table as a budget line (money in Decimal yuan, rates in %).
+
+    `state` (shared by the tables of one document) carries the previous table, so a piece
+    continued on the next page keeps its table's kind, unit, header and `logical_table`."""
     grid, text_grid = table.grid(), table.text_grid()
     if not grid:
         return []
+    state = state if state is not None else {}
+    prev = state.get("budget_piece")
     start, blocks = table_blocks(grid, text_grid, settings)
+    header = tuple(squash(t) for row in text_grid[:start] for t in row)
     title = context.get("table_title") or table.title
-    unit = money_unit(table, text_grid)
+    continues = _continues(prev, table, title, header)
+    if continues and not header:
+        start, blocks = 0, prev.blocks
+    kind = (prev.kind if continues else None) or budget_table_kind(title, list(header))
+    unit = money_unit(table, text_grid) or (prev.unit if continues else None)
+    title = title or (prev.title if continues else None)
+    logical = prev.logical if continues else context.get("table_id")
+    state["budget_piece"] = Piece(logical, title, kind, unit, table.n_cols, table.page_end,
+                                  header or (prev.header if continues else ()), start if header else
+                                  (prev.start if continues else start), blocks)
     out: list[dict] = []
     for block in blocks:
-        ctx = {**context, "table_title": title}
+        ctx = {**context, "table_title": title, "budget_table": kind, "logical_table": logical}
         if block.name and title:
             ctx["table_title"] = f"{title}（{'·'.join(block.name)}）"
         out += block_lines(grid, start, block, unit, ctx)

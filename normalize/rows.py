@@ -50,6 +50,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("weight", pa.float64()), ("score", pa.float64()), ("deviation_note", pa.string()),
         ("target_unit_column", pa.string()), ("indicator_nature", pa.string()),
         ("value_type", pa.string()), ("scoring_rule", pa.string()), ("is_core", pa.string()),
+        ("explanation", pa.string()),
         *_BOX,
     ]),
     "budget_lines": pa.schema([
@@ -59,6 +60,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("code", pa.string()), ("measure", pa.string()), ("measure_raw", pa.string()),
         ("value", pa.decimal128(20, 2)), ("unit", pa.string()), ("raw", pa.string()),
         *_BOX,
+        # What the budget-table anatomy decided (null for other families): the standard table
+        # (summary, expenditure, three_public …), the table_id of the first piece of a table
+        # continued over pages, the column's header path, the path of the total it adds into,
+        # and its role (total / part / unexplained: a total whose parts the header does not tell).
+        ("budget_table", pa.string()), ("logical_table", pa.string()),
+        ("measure_path", pa.string()), ("parent_path", pa.string()), ("measure_role", pa.string()),
     ]),
     "checks": pa.schema([
         ("report_id", pa.string()), ("check", pa.string()), ("severity", pa.string()),

@@ -19,6 +19,8 @@ _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．�
 _COLUMN_NUMBERS = regex.compile(r"^栏次$")
 # Sum words name no measure of their own: 本年支出 / 小计 is the 本年支出 column.
 SUM_WORDS = frozenset({"小计", "合计"})
+# Sum words that may end a column path: the column is the total of its header group.
+GROUP_SUM_WORDS = frozenset({"小计", "合计", "总计"})
 # Headers that name the kind of amount rather than what it is an amount of.
 MEASURE_WORDS = regex.compile(r"^(?:金额|决算数|预算数|执行数|年初预算数|调整预算数|全年预算数|全年执行数|\S*率)$")
 
@@ -42,23 +44,36 @@ def is_data_row(texts: list[str]) -> bool:
     return any(parse_number(t) is not None or _ENUMERATED.match(t) for t in texts if t)
 
 
-def header_end(text_grid: list[list[str]], settings: HeaderSettings = DEFAULT) -> int:
-    """Index of the first data row (= number of header rows)."""
+def header_end(text_grid: list[list[str]], settings: HeaderSettings = DEFAULT,
+               number_rows: frozenset[int] | set[int] = frozenset()) -> int:
+    """Index of the first data row (= number of header rows). `number_rows` are 栏次 rows
+    (栏次 1 2 3 / ** 1 2 3): header, not data."""
     limit = min(len(text_grid), settings.max_header_rows)
     for r in range(limit):
         texts = [squash(t) for t in text_grid[r]]
+        if r in number_rows:
+            continue
         if is_data_row(texts) and not (texts and _COLUMN_NUMBERS.match(texts[0])):
             return r
     return limit
 
 
-def column_paths(text_grid: list[list[str]], end: int) -> list[list[str]]:
-    """Each column's header texts top-down, repeats (merged cells) and blanks dropped."""
+def is_title_row(texts: list[str]) -> bool:
+    """A caption printed inside the grid (预算03表支出总表, 单位：万元): one text across every
+    column of a table wider than two columns. It names the table, never a measure."""
+    squashed = [squash(t) for t in texts]
+    return len(squashed) > 2 and len(set(squashed)) == 1 and bool(squashed[0])
+
+
+def column_paths(text_grid: list[list[str]], end: int,
+                 skip: frozenset[int] | set[int] = frozenset()) -> list[list[str]]:
+    """Each column's header texts top-down, repeats (merged cells) and blanks dropped; 栏次 rows,
+    title rows and rows in `skip` name nothing."""
     n_cols = max((len(row) for row in text_grid), default=0)
     paths: list[list[str]] = [[] for _ in range(n_cols)]
     for r in range(end):
         row = [squash(t) for t in text_grid[r]]
-        if row and _COLUMN_NUMBERS.match(row[0]):
+        if r in skip or (row and _COLUMN_NUMBERS.match(row[0])) or is_title_row(row):
             continue
         for c, text in enumerate(row):
             if text and text not in paths[c]:
@@ -98,3 +113,80 @@ def measure_names(paths: list[list[str]]) -> list[str | None]:
         if parents:
             names[i] = f"{parents[-1]}·{name}"
     return names
+
+
+# ---- measure hierarchy ---------------------------------------------------------------------
+
+_TOTAL_NAME = regex.compile(r"(?:合计|总计)$")
+_OF_WHICH = regex.compile(r"^其中[:：]?")
+# A 合计 (not a 总计) of the year's flows leaves the carry-overs beside it out.
+_BESIDE_FLOWS = regex.compile(r"结转|结余|年初|年末")
+
+
+def _key(path: list[str]) -> tuple[str, ...]:
+    """The header group a column totals: ['基本支出', '小计'] → ('基本支出',)."""
+    p = list(path)
+    while p and p[-1] in GROUP_SUM_WORDS:
+        p.pop()
+    return tuple(p)
+
+
+def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[int]]:
+    """Which measure column adds into which, read from the header alone.
+
+    `paths`: col → header path of each measure column (the block's shared prefix removed).
+    Returns (col → the column it is a part of, columns that look like totals whose parts the
+    header does not tell). 基本支出/小计 is the total of 基本支出/人员经费 and 基本支出/日常公用支出;
+    a top-level 合计/总计/本年支出合计 is the total of the top-level groups beside it (each group
+    by its own total column where it has one). `其中` columns are parts of nothing, and a group of
+    only 其中 columns is no part of the top-level total. Two total columns over the same group
+    (预算数/合计 and 预算数/小计) leave that group unexplained."""
+    parents: dict[int, int] = {}
+    unexplained: list[int] = []
+    keys = {c: _key(p) for c, p in paths.items()}
+    is_total = {c: bool(p) and (p[-1] in GROUP_SUM_WORDS or bool(_TOTAL_NAME.search(p[-1])))
+                for c, p in paths.items()}
+    of_which = {c for c, p in paths.items() if p and _OF_WHICH.match(p[-1])}
+    groups: dict[int, list[int]] = {}
+    for c, p in paths.items():
+        k = keys[c]
+        if not k or len(p) == len(k) and not is_total[c] and len(p) > 1:
+            continue
+        members = [d for d in paths if d != c and tuple(paths[d][:len(k)]) == k and len(paths[d]) > len(k)]
+        if members and len(p) >= len(k):
+            groups[c] = members
+    by_key: dict[tuple, list[int]] = {}
+    for c in groups:
+        by_key.setdefault(keys[c], []).append(c)
+    for k, cols in by_key.items():
+        if len(cols) > 1:  # 预算数/合计 beside 预算数/小计: which covers what?
+            unexplained += cols
+            for c in cols:
+                del groups[c]
+    for d in paths:
+        covering = [c for c, members in groups.items() if d in members]
+        if covering and d not in of_which:
+            inner = max(covering, key=lambda c: len(keys[c]))
+            if all(m in of_which for m in groups[inner]):
+                continue
+            parents[d] = inner
+    grouped = {d for members in groups.values() for d in members} | set(unexplained)
+    tops = [c for c in paths if is_total[c] and c not in grouped and c not in groups]
+    if len(tops) > 1:
+        return parents, unexplained + tops
+    for top in tops:
+        name = paths[top][-1]
+        for d in paths:
+            if d == top or d in grouped or d in of_which:
+                continue
+            if d in groups and all(m in of_which for m in groups[d]):
+                continue  # 政府采购 / 小计 over 其中 columns: a memo, not a part
+            if "总计" not in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
+                continue
+            parents[d] = top
+        if not any(v == top for v in parents.values()):
+            unexplained.append(top)
+    for c, members in groups.items():
+        if not any(parents.get(m) == c for m in members) and c not in unexplained:
+            unexplained.append(c)
+    return parents, unexplained

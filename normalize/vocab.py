@@ -51,14 +51,17 @@ INDICATOR_ROLES: dict[str, regex.Pattern] = {
     "actual": _whole(r"实际完成值", r"实际完成", r"完成值", r"实际值", r"全年实际值",
                      r"全年实际完成值", r"完成情况", r"实际完成情况", r"实际完成指标值",
                      r"完成", r"实际完成数", r"完成指标值"),
-    "weight": _whole(r"分值", r"权重", r"指标分值", r"权重分值", r"权重分", r"标准分值", r"标准分"),
+    "weight": _whole(r"分值", r"权重", r"指标分值", r"权重分值", r"权重分", r"标准分值", r"标准分",
+                     r"指标权重", r"权重（%）", r"权重\(%\)"),
     "score": _whole(r"得分", r"自评得分", r"评价得分", r"实际得分", r"考核得分"),
     "deviation": regex.compile(r"^偏差(?:原因|说明)?"),
     "unit": _whole(r"度量单位", r"计量单位", r"单位", r"指标单位"),
     "nature": _whole(r"指标性质", r"指标方向", r"指标值方向", r"指标属性"),
     "value_type": _whole(r"指标值类型", r"指标类型"),
     "scoring_rule": regex.compile(r"^评[（(]?扣[）)]?分标准|^评分标准|^评分规则"),
-    "core": _whole(r"是否核心指标", r"核心指标"),
+    "core": _whole(r"是否核心指标", r"是否核心", r"核心指标"),
+    "explanation": _whole(r"指标解释", r"指标说明", r"指标内涵", r"指标定义"),
+    "project": _whole(r"项目名称", r"专项名称", r"二级项目名称", r"项目"),
 }
 # A column whose header is only a block label (宁德's 绩效指标 column beside 一级指标).
 BLOCK_LABELS = _whole(r"绩效指标", r"绩效目标", r"年度绩效指标", r"项目绩效指标")
@@ -121,6 +124,9 @@ GRADES = regex.compile(r"^(优秀|优|良好|良|中|合格|差|不合格)")
 
 # Packed indicators: `1、1-产出指标；11-数量指标；名称；实施周期指标值:…；年度指标值:…。`
 PACKED_ITEM = regex.compile(r"(?:^|(?<=[。；;\s]))(\d{1,3})、(?=\d+[-－]\p{Han})")
+# A target table titled after its project: 知创大厦泉州知识产权馆建设费用项目绩效目标表.
+PROJECT_TITLE = regex.compile(r"^(?P<project>\p{Han}[^年]{3,60}?)项目(?:支出)?绩效目标(?:申报)?表$")
+GENERIC_TITLE = regex.compile(r"部门|单位|整体|支出|年度|[0-9]{4}")
 PACKED_FIELDS = {"period_target": regex.compile(r"^实施周期(?:指标值|目标值)[:：]"),
                  "target": regex.compile(r"^(?:年度)?(?:指标值|目标值)[:：]")}
 
@@ -141,3 +147,44 @@ REPORT_KINDS = (
 NARRATIVE_SCORE = regex.compile(
     r"(?:综合|总|评价|自评|最终|绩效评价)?得分(?:为|是)?\s*[:：]?\s*(\d{2,3}(?:\.\d{1,2})?)\s*分")
 NARRATIVE_GRADE = regex.compile(r"(?:评价|绩效|综合)?(?:等级|级别|结果)(?:为|是|评定为)?\s*[:：]?\s*[“\"「『]?(优秀|优|良好|良|中|合格|差)")
+
+# ---- 部门决算 / 部门预算 tables (budget families) --------------------------------------------
+# 行次 / 行号 / 序号 columns number the lines: metadata, never amounts.
+ROW_NUMBER_COLUMN = _whole(r"行次", r"行号", r"序号")
+# Standard tables, from a title normalised by `budget_title_key` (预算 read as 决算, 收支 as 收入支出);
+# first match wins. The kind a continuation piece inherits from its first piece.
+BUDGET_TABLE_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
+    ("three_public", regex.compile(r"三公")),
+    ("appropriation_summary", regex.compile(r"财政拨款收入支出.*总(?:体情况)?表")),
+    ("summary", regex.compile(r"收入支出.*总(?:体情况)?表")),
+    ("gpb_basic", regex.compile(r"一般公共预算.*基本支出")),
+    ("gpb_expenditure", regex.compile(r"一般公共预算(?:财政拨款)?支出")),
+    ("fund", regex.compile(r"政府性基金|国有资本经营")),
+    ("project_expenditure", regex.compile(r"项目支出(?:决算|执行情况)?(?:总)?表")),
+    ("basic", regex.compile(r"基本支出(?:决算|总)?表")),
+    ("income", regex.compile(r"收入(?:决算|总体情况)?(?:总)?表$")),
+    ("expenditure", regex.compile(r"支出(?:决算|总体情况)?(?:总)?表(?:[（(].*[）)])?$")),
+)
+# Header cells that tell a kind when the title does not (a continuation without caption).
+BUDGET_HEADER_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
+    ("three_public", regex.compile(r"因公出国|公务接待|公务用车")),
+    ("gpb_basic", regex.compile(r"^(?:人员经费|公用经费)$")),
+    ("income", regex.compile(r"^本年收入合计$")),
+    ("expenditure", regex.compile(r"^本年支出合计$")),
+)
+# 三公经费: canonical parts, from the header words of a 三公 table.
+THREE_PUBLIC_PARTS: dict[str, regex.Pattern] = {
+    "合计": regex.compile(r"^(?:“?三公”?经费)?(?:合计|总计)$"),
+    "因公出国（境）费": regex.compile(r"^因公出国[（(]?境[）)]?费(?:用)?$"),
+    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?费(?:小计)?$|^小计$"),
+    "公务用车购置费": regex.compile(r"^公务用车购置费$"),
+    "公务用车运行费": regex.compile(r"^公务用车运行(?:维护)?费$"),
+    "公务接待费": regex.compile(r"^公务接待费(?:用)?$"),
+}
+
+
+def budget_title_key(title: str | None) -> str:
+    """'2024年度收支预算总表' → '2024年度收入支出决算总表': one spelling for 预算 and 决算 titles."""
+    t = regex.sub(r"[\s“”\"'‘’]", "", str(title or ""))
+    t = t.replace("预算表", "决算表").replace("收支", "收入支出").replace("预算总表", "决算总表")
+    return t

@@ -1,4 +1,8 @@
-"""部门决算 / 部门预算 tables (收支总表, 支出表 with 类/款/项, 三公经费 …) → budget lines."""
+"""部门决算 / 部门预算 tables (收支总表, 支出表 with 类/款/项, 三公经费 …) → budget lines.
+
+The lines carry what the table anatomy decided, for validate to key on: `budget_table` (which
+standard table), `logical_table` (the first piece of a table continued over pages), and per
+column `measure_path` / `parent_path` / `measure_role` (the measure hierarchy of the header)."""
 from __future__ import annotations
 
 from extract.model import Table
@@ -14,5 +18,11 @@ class BudgetTables(Family):
         return 0.8 if final_accounts.is_final_accounts_table(table) else 0.0
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
+        state = context.get("state")
         ctx = {k: v for k, v in context.items() if k != "state"}
-        return FamilyRows(budget_lines=final_accounts.budget_lines(table, ctx))
+        lines = final_accounts.budget_lines(table, ctx, state=state if isinstance(state, dict) else None)
+        notes = []
+        if any(ln["unit"] is None for ln in lines):
+            notes.append(f"amounts without a declared unit (no 单位：万元 / 元 on p.{table.page_start} "
+                         f"or in the header): kept as printed, unit null")
+        return FamilyRows(budget_lines=lines, notes=notes)

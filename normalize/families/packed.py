@@ -48,20 +48,26 @@ def split_items(text: str) -> list[str]:
 
 
 def parse_item(item: str) -> dict:
-    """'1-产出指标；11-数量指标；名称；实施周期指标值:≥20场；年度指标值:≥20场' → fields."""
+    """'1-产出指标；11-数量指标；名称；实施周期指标值:≥20场；年度指标值:≥20场' → fields. A value that
+    itself holds `；` (一级事件≤1小时；二级事件≤2小时) keeps its parts until the next field."""
     parts = _SEPARATORS.split(item)
     out: dict = {"level1": None, "level2": None, "name": None, "target": None, "period_target": None}
-    names = []
+    names, current = [], None
     for i, part in enumerate(parts):
         field = next((f for f, p in vocab.PACKED_FIELDS.items() if p.match(part)), None)
         if field:
-            out[field] = tighten(regex.sub(r"^[^:：]*[:：]", "", part)) or None
+            current = field
+            out[field] = regex.sub(r"^[^:：]*[:：]", "", part)
+        elif current:
+            out[current] += "；" + part
         elif i == 0:
             out["level1"] = level_label(part)
         elif i == 1:
             out["level2"] = level_label(part)
-        elif out["target"] is None and out["period_target"] is None:
+        else:
             names.append(part)
+    for f in ("target", "period_target"):
+        out[f] = tighten(out[f]) if out[f] else None
     out["name"] = tighten("；".join(names)) or None
     return out
 

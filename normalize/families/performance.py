@@ -39,10 +39,16 @@ def level1_from_level2(level2: str | None) -> str | None:
     return None
 
 
-def project_name(fields: dict) -> str | None:
-    """The form's 项目名称, unless the form is the unit's own (专项名称: 127部门整体)."""
+def project_name(fields: dict, title: str | None = None) -> str | None:
+    """The form's 项目名称, unless the form is the unit's own (专项名称: 127部门整体); else a
+    title that names the project (<项目>项目绩效目标表)."""
     name = fields.get("project")
-    return None if not name or _WHOLE_UNIT.search(squash(name)) else name
+    if name:
+        return None if _WHOLE_UNIT.search(squash(name)) else name
+    m = vocab.PROJECT_TITLE.match(squash(title))
+    if m and not vocab.GENERIC_TITLE.search(m.group("project")):
+        return m.group("project")
+    return None
 
 
 def row_box(cells: list[Cell]) -> dict:
@@ -70,13 +76,24 @@ def _number(text: str | None) -> float | None:
     return v.value if v.kind == "numeric" else None
 
 
-def _with_unit(raw: str | None, unit: str | None) -> str:
-    """A target and its 计量单位 column make one quantity: '≥100' + '%' → '≥100%'."""
+_OPERATOR = regex.compile(r"^(?:[≥≤=<>＝＜＞≧≦⩾⩽]|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不多于|不超过)$")
+
+
+def _with_unit(raw: str | None, unit: str | None, nature: str | None = None) -> str:
+    """A target, its 计量单位 column and an 指标性质 column that prints the comparison make one
+    quantity: '68' + '%' with 性质 '≥' → '≥68%'. Used for the typed value only; target_raw stays
+    as printed."""
     raw = raw or ""
-    if not unit or not raw:
+    if not raw:
         return raw
     v = parse_value(raw)
-    return raw + unit if v.kind == "numeric" and not v.unit else raw
+    if v.kind != "numeric":
+        return raw
+    if unit and not v.unit:
+        raw = raw + unit
+    if nature and v.op is None and _OPERATOR.match(nature):
+        raw = nature + raw
+    return raw
 
 
 def _cell_text(row: list[Cell | None], col: int | None) -> str:
@@ -90,6 +107,8 @@ def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels:
     """One grid row of an indicator block → an indicator dict (None for a blank row).
     `levels` carries the 一级 / 二级 labels down the block (a merged label covers its rows)."""
     text = {role: _cell_text(row, col) for role, col in roles.items()}
+    if "project" in roles and squash(text["project"]):
+        context = {**context, "project": " ".join(text["project"].split())}
     for level in ("level1", "level2"):
         if level in roles and squash(text[level]):
             levels[level] = level_label(text[level])
@@ -100,7 +119,8 @@ def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels:
     if not (name or target_raw or actual_raw or period_raw):
         return None
     unit = squash(text.get("unit")) or None
-    target = parse_value(_with_unit(target_raw or period_raw, unit))
+    nature = squash(text.get("nature")) or None
+    target = parse_value(_with_unit(target_raw or period_raw, unit, nature))
     actual = parse_value(_with_unit(actual_raw, unit))
     own = [c for c in row if c is not None and c.row == r]  # not labels merged from above
     level2 = levels.get("level2") if "level2" in roles else None
@@ -120,10 +140,11 @@ def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels:
         "score": _number(text.get("score")),
         "deviation_note": tighten((text.get("deviation") or "").strip()) or None,
         "target_unit_column": unit,
-        "indicator_nature": squash(text.get("nature")) or None,
+        "indicator_nature": nature,
         "value_type": squash(text.get("value_type")) or None,
         "scoring_rule": tighten((text.get("scoring_rule") or "").strip()) or None,
         "is_core": squash(text.get("core")) or None,
+        "explanation": tighten((text.get("explanation") or "").strip()) or None,
         **row_box(own or [c for c in row if c is not None]),
     }
 
@@ -287,8 +308,8 @@ class PerformanceForm(Family):
         ctx = {k: v for k, v in context.items() if k != "state"}
         out = FamilyRows()
         fields = anatomy.fields
-        if fields:
-            ctx["project"] = project_name(fields)
+        if fields or project_name({}, table.title):
+            ctx["project"] = project_name(fields, table.title)
             if fields.get("unit"):
                 out.report.setdefault("unit_name", fields["unit"])
         elif state.get("project_table") is not None and _continues(table, state):
