@@ -16,6 +16,7 @@ PUTUO = "putuo-2024-finance-bureau-final-accounts.pdf"
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CI_SKIPS_ALLOWED = (
     "running as root: chmod 000 does not stop root from reading",
+    "this Python keeps no re._cache",
 )
 
 
