@@ -424,19 +424,17 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
     return issues
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | bytes) -> None:
+    data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_text("utf-8") == text:
+    if path.exists() and path.read_bytes() == data:
         return  # unchanged: keep its mtime, so a re-run touches nothing
-    path.write_text(text, "utf-8")
+    path.write_bytes(data)
 
 
 def _write_csv(path: Path, df: pd.DataFrame) -> None:
     # utf-8 with a BOM: Excel, which most reviewers open CSV files in, then reads the Chinese right
-    _write(path, df.to_csv(index=False, lineterminator="\n").replace("\r", ""))
-    raw = path.read_bytes()
-    if not raw.startswith(b"\xef\xbb\xbf"):
-        path.write_bytes(b"\xef\xbb\xbf" + raw)
+    _write(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
 
 
 def _index(d: _Data, site: Path) -> str:
