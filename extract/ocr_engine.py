@@ -7,6 +7,7 @@ first use (`engine()`), never per page: batch workers call `warm_up()` when they
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,6 +66,7 @@ class RapidOcrEngine:
             intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1, use_cls=False,
         )
         self._det_max_side = det_max_side
+        _note_load()
 
     def detect(self, image: np.ndarray) -> list[Box]:
         small, ratio = _shrunk(_rgb(image), self._det_max_side)
@@ -97,6 +99,18 @@ class RapidOcrEngine:
 
     def recognize(self, image: np.ndarray) -> list[OcrBox]:
         return recognize(self, image)
+
+
+LOAD_LOG_ENV = "BUDGETPERF_OCR_LOAD_LOG"
+
+
+def _note_load() -> None:
+    """With BUDGETPERF_OCR_LOAD_LOG set, each model load appends this process's pid to that file,
+    so a test can count loads across pool workers (tests/test_extract_ocr.py)."""
+    path = os.environ.get(LOAD_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
 
 
 def _centers(text: str, info: list, width: int, left: float) -> tuple[tuple[str, float], ...]:

@@ -19,7 +19,7 @@ from PIL import Image
 from conftest import corpus_pdf
 from extract import ExtractSettings, read_document
 from extract.cell_text import tighten
-from extract.ocr_engine import engine
+from extract.ocr_engine import LOAD_LOG_ENV
 from extract.ocr_grid import (
     PageFrame, box_glyph, fix_widths, ocr_tables, rotate, rule_edges, rule_masks, rule_segments, skew_angle,
     binarize,
@@ -209,5 +209,44 @@ def test_bracket_widths_follow_chinese_typesetting():
     assert fix_widths("(一) 履职完成情况") == "(一) 履职完成情况"
 
 
-def test_the_model_is_loaded_once_per_process():
-    assert engine() is engine()
+def _word_scan(path: Path, words: str) -> Path:
+    """A one-page image-only PDF holding one printed line: cheap to OCR, but OCR it must be."""
+    img = np.full((1169, 827), 255, np.uint8)  # A4 at 100 dpi
+    cv2.putText(img, words, (80, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    Image.fromarray(img).save(path, "PDF", resolution=100)
+    return path
+
+
+@pytest.mark.slow
+def test_the_model_is_loaded_once_per_worker_across_a_two_worker_run(tmp_path):
+    """Four scanned reports through `ingest --workers 2`: each worker that OCRs loads the model
+    once (counted by extract/ocr_engine.py in the file BUDGETPERF_OCR_LOAD_LOG names), never per
+    page or per report, and the coordinator never loads it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(4):
+        _word_scan(inbox / f"scan{i}.pdf", f"Budget report {2021 + i}")
+    loads, out = tmp_path / "loads.txt", tmp_path / "out"
+    env = {**os.environ, LOAD_LOG_ENV: str(loads), "GX_ANALYTICS_ENABLED": "false"}
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(inbox), "--out", str(out),
+                            "--workers", "2", "--no-progress"], cwd=ROOT, env=env, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output, _ = run.communicate(timeout=600)
+    assert run.returncode == 0, output
+    log = next(p for p in (out / "runs").glob("*.jsonl") if p.name != "runs.jsonl")
+    events = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    reports = [e for e in events if e["event"] == "report"]
+    assert len(reports) == 4 and all(e["status"] == "ok" for e in reports)
+    workers = {int(e["worker"].rsplit(":", 1)[1]) for e in reports}
+    loaded = [int(pid) for pid in loads.read_text().split()]
+    assert len(workers) <= 2
+    assert sorted(loaded) == sorted(workers)  # one load in each worker that read a scan, no more
+    assert len(loaded) < len(reports)  # so at least one worker read a second scan without a reload
+    assert run.pid not in loaded  # the coordinator
