@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
+from extract import cell_repair
 from extract.cell_text import Char, cell_text
 from extract.model import Cell, Table
 from extract.settings import ExtractSettings
@@ -94,6 +95,8 @@ def cells_to_table(
     xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
     ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
     mids = [anchor_y(ch, ys, settings.grid_tolerance) for ch in chars]
+    # a glyph printed past its cell's right rule counts in the cell its run began in
+    xmids = cell_repair.overflow_anchors(chars, mids, boxes, xs, ys, settings)
     cells: list[Cell] = []
     for x0, top, x1, bottom in boxes:
         c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
@@ -101,8 +104,8 @@ def cells_to_table(
         if c1 <= c0 or r1 <= r0:
             continue
         inner = [
-            ch for ch, mid in zip(chars, mids)
-            if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= mid < bottom
+            ch for ch, x, mid in zip(chars, xmids, mids)
+            if x0 <= x < x1 and top <= mid < bottom
         ]
         cells.append(
             Cell(
@@ -129,6 +132,7 @@ def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int
             ch for ch in chars
             if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
         ]
+        boxes = cell_repair.fill_holes(boxes, edges, settings)  # cells whose closing rule is missing
         table = cells_to_table(boxes, local, page_no, settings)
         if table is not None:
             tables.append(table)

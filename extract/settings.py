@@ -18,6 +18,9 @@ class ExtractSettings:
     edge_min_length: float = 3.0  # shorter rule pieces are ignored
     background_rect_min: float = 2.0  # a filled, unstroked rect thicker than this both ways is a background, not a rule
     grid_tolerance: float = 2.0  # cell edges closer than this are the same grid line
+    hole_min_ruled_sides: int = 3  # a grid region no cell covers becomes a cell when rules draw this many of its sides (extract/cell_repair.py)
+    overflow_gap_em: float = 0.1  # a glyph past a cell's rule still belongs to it when its gap to the run differs from the run's letter spacing by at most this many font sizes
+    overflow_baseline_tolerance: float = 0.5  # glyphs whose bottoms differ by at most this many points share a baseline
 
     # --- tables without rules (text alignment) ---
     column_gap_em: float = 1.5  # a gap of this many font sizes separates two columns of one text row
