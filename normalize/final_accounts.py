@@ -134,6 +134,27 @@ def _counts_rows(grid: list[list[Cell | None]], start: int, col: int) -> bool:
     return table_anatomy._consecutive(texts) if texts else False
 
 
+def parallel_classification(columns: list[Column], boundary: list[str]) -> list[Column]:
+    """Two classifications side by side in one row (部门经济分类 301 beside 政府经济分类 501):
+    the code and label columns from the second 类 on describe the same money again; they become
+    `parallel` (neither labels nor values) so the two are never summed together."""
+    seen, second = set(), False
+    out = []
+    for col in columns:
+        named = next((t for t in (*col.path, boundary[col.index] if col.index < len(boundary) else "")
+                      if t in _CODE_PARTS), None) if col.role == "code" else None
+        if named and named in seen and not second:
+            second = True
+        if named:
+            seen.add(named)
+        if second and col.role in ("code", "label"):
+            col = Column(col.index, "parallel", col.path)
+        elif col.role == "measure":
+            second, seen = False, set()
+        out.append(col)
+    return out
+
+
 def split_blocks(columns: list[Column]) -> list[Block]:
     """A new block starts at each code/label column that follows a measure (or 行次) column."""
     blocks: list[Block] = []
@@ -189,9 +210,9 @@ def table_blocks(grid: list[list[Cell | None]], text_grid: list[list[str]],
     numbers = set(table_anatomy.column_number_rows(text_grid))
     start = header_end(text_grid, settings, numbers)
     paths = column_paths(text_grid, start, numbers)
-    blocks = split_blocks(column_roles(grid, paths, start))
-    _name_blocks(blocks)
     boundary = [squash(t) for t in text_grid[start]] if start < len(text_grid) else [""] * len(paths)
+    blocks = split_blocks(parallel_classification(column_roles(grid, paths, start), boundary))
+    _name_blocks(blocks)
     for block in blocks:
         block.codes = _code_columns(block, boundary)
         block.measures = _measures(block)
@@ -308,15 +329,18 @@ def row_label(row: list[Cell | None], r: int, label_cols: list[int]) -> tuple[li
 
 
 def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_unit: str | None,
-                context: dict) -> list[dict]:
+                context: dict, carry: dict | None = None) -> list[dict]:
     """One line per number in the block's measure columns, rows from `start` down.
 
     line_group: the side (收入/支出) of a split table; else the first label column's text carried
-    down (收入预算总表: 一般公共预算资金); else the 类 a coded row belongs to."""
+    down (收入预算总表: 一般公共预算资金); else the 类 a coded row belongs to. `carry` holds the
+    类/款 and group labels in force at the end of the previous piece of a continued table (a
+    page that starts with a 项 under a 款 printed on the page before), and is updated."""
     out: list[dict] = []
     side = block.name[0] if block.name else None
-    last_parts: dict[str, str] = {}
-    class_label = carried = None
+    carry = carry if carry is not None else {}
+    last_parts: dict[str, str] = carry.setdefault("parts", {})
+    class_label, carried = carry.get("class_label"), carry.get("carried")
     label_cols = block.label_cols
     skip = set(table_anatomy.column_number_rows([[c.text if c else "" for c in row] for row in grid]))
     for r in range(start, len(grid)):
@@ -359,6 +383,7 @@ def block_lines(grid: list[list[Cell | None]], start: int, block: Block, money_u
             else:
                 out.append(_line(context, r, cell, label, group, item, code, measure, value,
                                  unit, block, col))
+    carry["class_label"], carry["carried"] = class_label, carried
     return out
 
 
@@ -419,10 +444,14 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     state["budget_piece"] = Piece(logical, title, kind, unit, table.n_cols, table.page_end,
                                   header or (prev.header if continues else ()), start if header else
                                   (prev.start if continues else start), blocks)
+    carries = state.get("budget_carry") if continues else None
+    if not carries or len(carries) != len(blocks):
+        carries = [{} for _ in blocks]
+    state["budget_carry"] = carries
     out: list[dict] = []
-    for block in blocks:
+    for block, carry in zip(blocks, carries):
         ctx = {**context, "table_title": title, "budget_table": kind, "logical_table": logical}
         if block.name and title:
             ctx["table_title"] = f"{title}（{'·'.join(block.name)}）"
-        out += block_lines(grid, start, block, unit, ctx)
+        out += block_lines(grid, start, block, unit, ctx, carry)
     return out

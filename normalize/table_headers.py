@@ -17,6 +17,8 @@ from normalize.headers import squash
 _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
 # Rows of column numbers (栏次 1 2 3 …) belong to the header but name nothing.
 _COLUMN_NUMBERS = regex.compile(r"^栏次$")
+# A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
+_CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额)?单位[:：]")
 # Sum words name no measure of their own: 本年支出 / 小计 is the 本年支出 column.
 SUM_WORDS = frozenset({"小计", "合计"})
 # Sum words that may end a column path: the column is the total of its header group.
@@ -62,7 +64,7 @@ def is_title_row(texts: list[str]) -> bool:
     """A caption printed inside the grid (预算03表支出总表, 单位：万元): one text across every
     column of a table wider than two columns. It names the table, never a measure."""
     squashed = [squash(t) for t in texts]
-    return len(squashed) > 2 and len(set(squashed)) == 1 and bool(squashed[0])
+    return len(squashed) > 2 and len(set(squashed)) == 1 and bool(_CAPTION.search(squashed[0]))
 
 
 def column_paths(text_grid: list[list[str]], end: int,
@@ -138,8 +140,8 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
     Returns (col → the column it is a part of, columns that look like totals whose parts the
     header does not tell). 基本支出/小计 is the total of 基本支出/人员经费 and 基本支出/日常公用支出;
     a top-level 合计/总计/本年支出合计 is the total of the top-level groups beside it (each group
-    by its own total column where it has one). `其中` columns are parts of nothing, and a group of
-    only 其中 columns is no part of the top-level total. Two total columns over the same group
+    by its own total column where it has one). A group of only `其中` columns is a memo: no
+    partition of its 小计 and no part of the top-level total (小计 / 其中：基本支出 / 项目支出 is one). Two total columns over the same group
     (预算数/合计 and 预算数/小计) leave that group unexplained."""
     parents: dict[int, int] = {}
     unexplained: list[int] = []
@@ -165,10 +167,10 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
                 del groups[c]
     for d in paths:
         covering = [c for c, members in groups.items() if d in members]
-        if covering and d not in of_which:
+        if covering:
             inner = max(covering, key=lambda c: len(keys[c]))
             if all(m in of_which for m in groups[inner]):
-                continue
+                continue  # 小计 over 其中 columns only: a memo, not a partition
             parents[d] = inner
     grouped = {d for members in groups.values() for d in members} | set(unexplained)
     tops = [c for c in paths if is_total[c] and c not in grouped and c not in groups]
@@ -177,7 +179,7 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
     for top in tops:
         name = paths[top][-1]
         for d in paths:
-            if d == top or d in grouped or d in of_which:
+            if d == top or d in grouped or (d in of_which and d not in groups):
                 continue
             if d in groups and all(m in of_which for m in groups[d]):
                 continue  # 政府采购 / 小计 over 其中 columns: a memo, not a part

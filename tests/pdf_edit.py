@@ -146,7 +146,8 @@ def _tokens(data: bytes):
             while i < n and data[i] not in b"\r\n":
                 i += 1
         elif c == ord("("):
-            start, value, i = i, _literal(data, i + 1)
+            start = i
+            value, i = _literal(data, i + 1)
             yield _Token("str", start, i, data[start:i], value)
         elif data.startswith(b"<<", i) or data.startswith(b">>", i):
             yield _Token("other", i, i + 2, data[i:i + 2])

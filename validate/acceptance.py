@@ -74,5 +74,5 @@ def apply_acceptances(results: list[CheckResult], acceptances: list[dict],
     mine = [a for a in acceptances if a.get("report_id") == report_id]
     if not mine:
         return list(results)
-    return [replace(r, accepted=True) if not r.passed and any(_matches(a, r, report_id) for a in mine)
+    return [replace(r, accepted=True) if r.passed is False and any(_matches(a, r, report_id) for a in mine)
             else r for r in results]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import regex
 
-from validate.final_accounts import final_accounts_lines, table_kind
+from normalize.final_accounts import budget_table_kind
+from validate.final_accounts import final_accounts_lines, not_applied
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -12,6 +13,10 @@ _CN_NUM = "〇零一二三四五六七八九"
 _YEAR_IN_HEADING = regex.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算|绩效|整体)")
 _PERIOD_END = regex.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 _CONTENTS_ITEM = regex.compile(r"^[一二三四五六七八九十]+、(.+?表)$")
+
+
+def table_kind(title: str | None) -> str | None:
+    return budget_table_kind(title, [])
 
 
 def _text_lines(doc):
@@ -67,7 +72,7 @@ def contents_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
     if not any("目录" in "".join(l.text.split()) for l in lines):
         return []
     titles = {regex.sub(r"[\s“”\"]", "", t.title or "") for t in getattr(doc, "tables", None) or []}
-    kinds = {table_kind(t) for t in titles} - {None}
+    kinds = {table_kind(t) for t in titles} - {None}  # a contents page lists titles: titles it is
     body = "".join("".join(l.text.split()) for l in _text_lines(doc) if l.page > 3)
     out = []
     for l in lines:
@@ -104,6 +109,33 @@ def blank_total_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
     return out
 
 
+def not_applied_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
+    """Totals whose parts the header does not tell: recorded as not applied (passed null)."""
+    return [CheckResult(check, settings.table_severity, None, message=message, page=page, table_id=table_id)
+            for check, message, page, table_id in not_applied(final_accounts_lines(rows.budget_lines))]
+
+
+def unit_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
+    """A money table whose unit normalize could not tell: its amounts are kept as printed with a
+    null unit (never guessed as 元) and its arithmetic is not checked; say so, per table."""
+    lines = rows.budget_lines
+    if lines is None or lines.empty or "unit" not in lines.columns:
+        return []
+    loose = lines[lines["unit"].isna() & lines["value"].notna()]
+    out = []
+    for table_id, t in loose.groupby("table_id", sort=False):
+        title = t["table_title"].dropna()
+        title = str(title.iloc[0]) if not title.empty else "untitled table"
+        page = t["page"].dropna()
+        page = int(page.min()) if not page.empty else None
+        out.append(CheckResult("final.unit_unknown", settings.document_severity, False,
+                               observed=f"{len(t)} amounts without a unit", expected="单位：万元 / 元",
+                               message=f"{title} (p.{page}): no money unit declared in its caption or "
+                                       f"header; {len(t)} amounts kept as printed, unit null, not checked.",
+                               page=page, table_id=str(table_id)))
+    return out
+
+
 def checks(rows, doc, settings: ValidateSettings) -> list[CheckResult]:
     year = rows.report.get("fiscal_year") if isinstance(rows.report, dict) else None
     try:
@@ -111,4 +143,5 @@ def checks(rows, doc, settings: ValidateSettings) -> list[CheckResult]:
     except (TypeError, ValueError):
         year = None
     return year_checks(doc, year, settings) + placeholder_checks(doc, settings) + \
-        contents_checks(doc, settings) + blank_total_checks(rows, settings)
+        contents_checks(doc, settings) + blank_total_checks(rows, settings) + \
+        not_applied_checks(rows, settings) + unit_checks(rows, settings)

@@ -3,6 +3,7 @@ and the same figure agreeing across tables. Tolerance: half a unit of the last p
 every printed figure involved (0.005 万元 = 50 元 per line)."""
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from collections import defaultdict
@@ -13,10 +14,12 @@ import regex
 
 from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_tolerance
 from validate.settings import ValidateSettings
+from normalize.vocab import THREE_PUBLIC_PARTS
 
 SUITE = "final_accounts"
 _NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
 _SPACE = regex.compile(r"\s+")
+_TOP_NUMBER = regex.compile(r"^\s*[一二三四五六七八九十]+、")
 _TOTAL = ("合计", "小计")
 # Columns that stand beside the year's flows and never add into a row total.
 _NOT_SUMMAND = ("结转", "结余", "年初", "年末", "预算数", "决算数", "总计")
@@ -39,29 +42,6 @@ def norm_code(code) -> str:
     return _SPACE.sub("", str(code))
 
 
-def table_kind(title) -> str | None:
-    """Which standard 决算/预算 table a title names, budget and final accounts alike."""
-    t = regex.sub(r"[\s“”\"'‘’]", "", str(title or "")).replace("预算表", "决算表").replace("收支", "收入支出")
-    t = t.replace("预算总表", "决算总表")
-    if "三公" in t:
-        return "three_public"
-    if "财政拨款收入支出" in t and "总表" in t:
-        return "appropriation_summary"
-    if "收入支出" in t and "总表" in t:
-        return "summary"
-    if "基本支出" in t and "一般公共预算" in t:
-        return "gpb_basic"
-    if "一般公共预算财政拨款支出" in t:
-        return "gpb_expenditure"
-    if "政府性基金" in t or "国有资本经营" in t:
-        return "fund"
-    if t.endswith("收入决算表") or t == "收入决算表":
-        return "income"
-    if t.endswith("支出决算表"):
-        return "expenditure"
-    return None
-
-
 @dataclass(frozen=True)
 class Line:
     """One printed number of a 决算/预算 table, as the checks need it (plain Python: per-row pandas
@@ -78,13 +58,18 @@ class Line:
     amount: Decimal | None  # yuan
     half: Decimal  # half a unit of the last printed digit, yuan
     page: int | None
+    logical: str = ""  # table_id of the first piece of a table continued over pages
+    path: str = ""  # the column's header path (normalize's anatomy)
+    parent: str = ""  # the header path of the total this column adds into
+    role: str = ""  # total | part | unexplained | ''
+    unit: str = "元"  # 元, or '' when normalize could not tell the table's unit (amount as printed)
 
 
 _last: tuple[object, list[Line]] | None = None  # table checks, prose and document checks share one conversion
 
 
-def final_accounts_lines(lines: pd.DataFrame) -> list[Line]:
-    """The money lines of 决算/预算 tables (not self-evaluation budget tables nor project blocks)."""
+def all_budget_table_lines(lines: pd.DataFrame) -> list[Line]:
+    """The money lines of 决算/预算 tables, those of tables without a known unit included."""
     global _last
     if lines is None or lines.empty:
         return []
@@ -94,29 +79,44 @@ def final_accounts_lines(lines: pd.DataFrame) -> list[Line]:
     return _last[1]
 
 
+def final_accounts_lines(lines: pd.DataFrame) -> list[Line]:
+    """The money lines (yuan) of 决算/预算 tables (not self-evaluation budget tables nor project blocks)."""
+    return [x for x in all_budget_table_lines(lines) if x.unit == "元"]
+
+
 def _convert(lines: pd.DataFrame) -> list[Line]:
+    """Lines of the tables normalize recognised as standard 决算/预算 tables (`budget_table`),
+    money in yuan only: a table whose unit normalize could not tell is not checked here."""
     cols = ["table_id", "table_title", "project", "line_group", "unit", "row", "line_label", "code",
-            "measure", "value", "raw", "page"]
+            "measure", "value", "raw", "page", "budget_table", "logical_table", "measure_path",
+            "parent_path", "measure_role"]
+    for c in cols:
+        if c not in lines.columns:
+            lines = lines.assign(**{c: None})
     out = []
-    kinds: dict = {}
     for r in lines[cols].to_dict("records"):
-        title = r["table_title"]
-        if title not in kinds:
-            kinds[title] = table_kind(title)
-        kind = kinds[title]
-        if kind is None or r["unit"] != "元" or _present(r["project"]) or r["line_group"] in ("资金来源", "资金结构"):
+        kind = r["budget_table"]
+        unit = r["unit"] if _present(r["unit"]) else ""
+        if not _present(kind) or unit not in ("元", "") or _present(r["project"]) or r["line_group"] in ("资金来源", "资金结构"):
             continue
         amount = Decimal(r["value"]) if _present(r["value"]) else None
         out.append(Line(
-            table_id=r["table_id"], table_title=str(title), kind=kind,
+            table_id=r["table_id"], table_title=str(r["table_title"]), kind=str(kind),
             row=int(r["row"]) if _present(r["row"]) else -1,
             line_label=str(r["line_label"]) if _present(r["line_label"]) else "",
             label=norm_label(r["line_label"]), code=norm_code(r["code"]),
             measure=str(r["measure"]) if _present(r["measure"]) else "", amount=amount,
             half=half_unit(r["raw"] if _present(r["raw"]) else None, amount, Decimal(50)) if amount is not None
             else Decimal(50),
-            page=int(r["page"]) if _present(r["page"]) else None))
+            page=int(r["page"]) if _present(r["page"]) else None,
+            logical=str(r["logical_table"]) if _present(r["logical_table"]) else str(r["table_id"]),
+            path=_text(r["measure_path"]), parent=_text(r["parent_path"]), role=_text(r["measure_role"]),
+            unit=unit))
     return out
+
+
+def _text(v) -> str:
+    return str(v) if _present(v) else ""
 
 
 def _present(v) -> bool:
@@ -147,42 +147,64 @@ def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, t
                  f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id)
 
 
+def _column_name(path: str) -> str:
+    """'基本支出/小计' → '基本支出'; '预算数/合计' → '预算数·合计' (a bare sum word keeps its parent)."""
+    parts = [p for p in path.split("/") if p]
+    while len(parts) > 1 and parts[-1] in ("小计",):
+        parts.pop()
+    if len(parts) > 1 and parts[-1] in ("合计", "总计"):
+        return "·".join(parts[-2:])
+    return parts[-1] if parts else path
+
+
 def row_sums(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
-    """Within a row: 本年支出合计 = 基本支出 + 项目支出 + …, 小计 = its siblings."""
+    """Within a row, each total column = the columns its header declares as its parts
+    (合计 = 基本支出 + 项目支出; 基本支出/小计 = 人员经费 + 日常公用支出), as normalize read them."""
     out = []
-    for (table_id,), t in _groups(fa, "table_id").items():
-        measures = list(dict.fromkeys(x.measure for x in t if x.measure))
-        plan = {}
-        for m in (m for m in measures if m.endswith(_TOTAL)):
-            prefix = m[:-2]
-            parts = [p for p in measures if p != m and not p.endswith(_TOTAL)
-                     and not any(w in p for w in _NOT_SUMMAND)]
-            if prefix and any(p.startswith(prefix) for p in parts):
-                parts = [p for p in parts if p.startswith(prefix)]
-            elif prefix not in ("", "本年支出", "本年收入"):
-                continue  # a 合计 of its own column group we cannot delimit
-            # A 合计 of 支出 columns never includes 收入 columns of the same row, and vice versa.
-            side = "收入" if "收入" in m else "支出" if "支出" in m else None
-            other = {"收入": "支出", "支出": "收入"}.get(side)
-            if other:
-                parts = [p for p in parts if other not in p or side in p]
-            if parts:
-                plan[m] = parts
-        if not plan:
-            continue
-        for _, line in _groups(t, "row", "line_label").items():
-            by_measure = {x.measure: x for x in line}
-            for m, parts in plan.items():
-                total = by_measure.get(m)
-                present = [by_measure[p] for p in parts if p in by_measure]
-                if total is None or not present:
-                    continue
-                if total.amount is None and all(x.amount is None for x in present):
-                    continue
-                label = f"{total.code} {total.label}" if total.code else total.label
-                out.append(_compare("final.row_sums", settings, f"{total.table_title} / {label.strip()} / {m}",
-                                    f"{m} = {' + '.join(parts)}", total, present))
+    for (table_id, title, row), line in _groups(fa, "table_id", "table_title", "row").items():
+        for total in (x for x in line if x.role == "total" and x.path):
+            parts = [x for x in line if x.parent == total.path]
+            if not parts or (total.amount is None and all(x.amount is None for x in parts)):
+                continue
+            label = f"{total.code} {total.label}" if total.code else total.label or total.line_label
+            name = _column_name(total.path)
+            out.append(_compare("final.row_sums", settings, f"{title} / {label.strip()} / {name}",
+                                f"{name} = {' + '.join(_column_name(p.path) for p in parts)}",
+                                total, parts))
     return out
+
+
+def not_applied(fa: list[Line]) -> list[tuple[str, str, int | None, str]]:
+    """(check, message, page, table_id) for each total column whose parts the header does not
+    tell: its row sums are not checked rather than guessed."""
+    out, seen = [], set()
+    for x in fa:
+        if x.role != "unexplained" or (x.logical, x.table_title, x.path) in seen:
+            continue
+        seen.add((x.logical, x.table_title, x.path))
+        out.append(("final.row_sums",
+                    f"{x.table_title} / {x.path}: not applied, the header does not tell which "
+                    f"columns add up to this total", x.page, x.table_id))
+    for (_, title), t in _groups(fa, "logical", "table_title").items():
+        by_measure = _groups(t, "measure")
+        codes = sorted({c for m in by_measure.values() for c in repeated_codes(m)})
+        if codes:
+            out.append(("final.code_hierarchy",
+                        f"{title}: not applied, codes {', '.join(codes[:5])} are printed on more than "
+                        f"one row (a cross-classification), so sums by code cannot be read",
+                        t[0].page, t[0].table_id))
+    return out
+
+
+def repeated_codes(t: list[Line]) -> list[str]:
+    """Codes printed on more than one row of one column (a cross-classification such as 部门经济分类
+    301 beside 政府经济分类 501 and 505): the code alone does not name a row, so sums by code
+    cannot be read."""
+    rows: dict[str, set] = defaultdict(set)
+    for x in t:
+        if x.code.isdigit():
+            rows[x.code].add((x.table_id, x.row))
+    return sorted(c for c, r in rows.items() if len(r) > 1)
 
 
 def _coded(t: list[Line], digits: int) -> list[Line]:
@@ -197,7 +219,9 @@ def _coded(t: list[Line], digits: int) -> list[Line]:
 def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """类 (3 digits) = Σ its 款 (5), 款 = Σ its 项 (7), per column."""
     out = []
-    for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
+    for (_, _, measure), t in _groups(fa, "logical", "table_title", "measure").items():
+        if repeated_codes(t):
+            continue  # not applied (see not_applied)
         levels = {n: _coded(t, n) for n in (3, 5, 7)}
         for n, level, child_level in ((3, "类", "款"), (5, "款", "项")):
             for row in levels[n]:
@@ -217,9 +241,9 @@ def _labelled(t: list[Line], label: str) -> Line | None:
 def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """合计 rows equal the rows they cover: Σ 类 in coded tables, Σ numbered lines in 总表."""
     out = []
-    for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
+    for (_, _, measure), t in _groups(fa, "logical", "table_title", "measure").items():
         title, kind = t[0].table_title, t[0].kind
-        classes = _coded(t, 3)
+        classes = [] if repeated_codes(t) else _coded(t, 3)
         total = _labelled(t, "合计")
         if total is not None and classes:
             out.append(_compare("final.total_row", settings, f"{title} / 合计 / {measure}",
@@ -237,7 +261,10 @@ def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
                 row = _labelled(t, label)
                 if row is None:
                     continue
-                parts = [x for x in numbered if x.row < row.row and x.label.endswith("支出") == (side == "支出")]
+                sided = [x for x in numbered if x.label.endswith("支出") == (side == "支出")]
+                if any(_TOP_NUMBER.match(x.line_label) for x in sided):
+                    sided = [x for x in sided if _TOP_NUMBER.match(x.line_label)]  # 一、 over 1.
+                parts = [x for x in sided if (x.table_id, x.row) < (row.table_id, row.row)]
                 if parts and any(p.amount is not None for p in parts):
                     out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
                                         f"{label} = Σ of the {len(parts)} numbered {side} lines", row, parts))
@@ -263,9 +290,8 @@ _SPENT = ("本年支出合计", "合计", "决算数", "本年支出")
 _INCOME = ("本年收入合计", "合计", "决算数")
 
 
-def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
-    """The same figure printed in two tables agrees."""
-    pairs = [
+def _pairs(fa: list[Line]) -> list[tuple[str, Line | None, Line | None]]:
+    return [
         ("本年支出合计: 收入支出决算总表 vs 支出决算表",
          find(fa, "summary", "本年支出合计", measures=_SPENT), find(fa, "expenditure", "合计", measures=_SPENT)),
         ("本年收入合计: 收入支出决算总表 vs 收入决算表",
@@ -274,8 +300,12 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
          find(fa, "summary", "一般公共预算财政拨款收入", measures=_INCOME),
          find(fa, "appropriation_summary", "一般公共预算财政拨款", measures=_INCOME)),
     ]
+
+
+def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
+    """The same figure printed in two tables agrees."""
     out = []
-    for subject, a, b in pairs:
+    for subject, a, b in _pairs(fa):
         if a is not None and b is not None:
             out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a, [b]))
     gpb_basic = find(fa, "gpb_expenditure", "合计", measures=("基本支出",))
@@ -301,9 +331,80 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     return out
 
 
+def _three_public_part(path: str) -> str | None:
+    for text in reversed([p for p in path.split("/") if p]):
+        for part, pattern in THREE_PUBLIC_PARTS.items():
+            if pattern.match(text):
+                return part
+    return None
+
+
+def three_public(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
+    """三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费, and 公务用车购置及运行费 =
+    购置费 + 运行费, per row and per column group (预算数 / 决算数), from the header words."""
+    out = []
+    for (table_id, title, row), line in _groups([x for x in fa if x.kind == "three_public"],
+                                                 "table_id", "table_title", "row").items():
+        groups: dict[str, dict[str, Line]] = defaultdict(dict)
+        for x in line:
+            part = _three_public_part(x.path)
+            if part is None:
+                continue
+            rest = [p for p in x.path.split("/") if p and _three_public_part(p) is None]
+            groups["/".join(rest)].setdefault(part, x)
+        vehicle_parts = ("公务用车购置费", "公务用车运行费")
+        for key, g in groups.items():
+            # the 购置 / 运行 columns sit under 公务用车购置及运行费, whose group key is the same
+            where = f"{title} / {key + ' / ' if key else ''}{line[0].label or line[0].line_label}".strip()
+            vehicle = g.get("公务用车购置及运行费")
+            if vehicle is not None and all(p in g for p in vehicle_parts):
+                out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
+                                    "公务用车购置及运行费 = 购置费 + 运行费", vehicle,
+                                    [g[p] for p in vehicle_parts]))
+            total = g.get("合计")
+            if total is None or "因公出国（境）费" not in g or "公务接待费" not in g:
+                continue
+            car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
+            if not car:
+                continue
+            out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
+                                "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                                total, [g["因公出国（境）费"], *car, g["公务接待费"]]))
+    return out
+
+
+def _scale(a: Line, b: Line) -> int | None:
+    """The power of ten between two printings of one figure (0: the same scale), None if zero."""
+    if not a.amount or not b.amount:
+        return None
+    ratio = abs(a.amount / b.amount)
+    k = round(math.log10(float(ratio)))
+    return k if abs(float(ratio) / 10 ** k - 1) < 0.01 else 0
+
+
+def unit_guard(every: list[Line], settings: ValidateSettings) -> list[Comparison]:
+    """The same total printed in two tables (收支总表 and 支出总表 …) must land at one scale: a
+    factor of 10,000 between them means one table's unit was read wrong (or not at all)."""
+    out = []
+    for subject, a, b in _pairs(every):
+        if a is None or b is None:
+            continue
+        k = _scale(a, b)
+        if k is None:
+            continue
+        unit_a, unit_b = a.unit or "unit unknown", b.unit or "unit unknown"
+        out.append(equal("final.unit_guard", settings.table_severity, SUITE, subject,
+                         "the same total lands at one scale in both tables", k, 0, 0,
+                         f"{fmt_number(a.amount)} ({unit_a}, {a.table_title} p.{a.page})",
+                         f"{fmt_number(b.amount)} ({unit_b}, {b.table_title} p.{b.page}) at the same scale",
+                         a.page, a.table_id))
+    return out
+
+
 def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
-    fa = final_accounts_lines(lines)
-    if not fa:
+    every = all_budget_table_lines(lines)
+    fa = [x for x in every if x.unit == "元"]
+    if not every:
         return []
     return row_sums(fa, settings) + code_hierarchy(fa, settings) + total_rows(fa, settings) + \
-        cross_tables(fa, settings)
+        cross_tables(fa, settings) + three_public(fa, settings) + unit_guard(every, settings)

@@ -19,7 +19,7 @@ class CheckResult:
     @property
     def blocking(self) -> bool:
         """True when this result keeps the report out of the landed datasets."""
-        return self.severity == "error" and not self.passed and not self.accepted
+        return self.severity == "error" and self.passed is False and not self.accepted  # None: not applied
 
     def as_row(self, report_id: str) -> dict:
         return {"report_id": report_id, **asdict(self)}
