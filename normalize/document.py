@@ -87,19 +87,19 @@ def _unit_from_prose(out, table: Table, doc: Document) -> None:
     unit = units.pop()
     for line in loose:
         line["value"], line["unit"] = to_yuan(line["value"], unit), "元"
-    out.notes[:] = [n for n in out.notes if "without a declared unit" not in n]
 
 
 def narrative_score(doc: Document) -> tuple[float | None, str | None]:
     """An evaluation report's score and grade from its prose: 综合得分为92.25分，评价等级为"优"."""
     text = "".join("".join(line.text.split()) for line in doc.lines if not line.in_table)
     score = grade = None
-    m = vocab.NARRATIVE_SCORE.search(text)
-    if m:
-        score = float(m.group(1))
-    g = vocab.NARRATIVE_GRADE.search(text)
-    if g:
-        grade = g.group(1)
+    # the conclusion comes last; earlier mentions may be parts (决策 得分为18分)
+    scores = list(vocab.NARRATIVE_SCORE.finditer(text))
+    if scores:
+        score = float(scores[-1].group(1))
+    grades = list(vocab.NARRATIVE_GRADE.finditer(text))
+    if grades:
+        grade = grades[-1].group(1)
     return score, grade
 
 

@@ -145,8 +145,10 @@ REPORT_KINDS = (
 )
 # Narrative score and grade of evaluation reports: 综合得分为92.25分，评价等级为"优".
 NARRATIVE_SCORE = regex.compile(
-    r"(?:综合|总|评价|自评|最终|绩效评价)?得分(?:为|是)?\s*[:：]?\s*(\d{2,3}(?:\.\d{1,2})?)\s*分")
-NARRATIVE_GRADE = regex.compile(r"(?:评价|绩效|综合)?(?:等级|级别|结果)(?:为|是|评定为)?\s*[:：]?\s*[“\"「『]?(优秀|优|良好|良|中|合格|差)")
+    r"(?:综合|总|评价|自评|最终|绩效评价)?(?:得分|评分|分数)(?:为|是|达到)?\s*[:：]?\s*(\d{2,3}(?:\.\d{1,2})?)\s*分"
+    r"(?!\s*(?:以上|及以上|以下|至|-|～))")
+NARRATIVE_GRADE = regex.compile(
+    r"(?:评价|绩效|综合)?(?:等级|级别|级次|结果)(?:为|是|评定为|确定为)\s*[:：]?\s*[“\"「『]?(优秀|优|良好|良|中|合格|差)")
 
 # ---- 部门决算 / 部门预算 tables (budget families) --------------------------------------------
 # 行次 / 行号 / 序号 columns number the lines: metadata, never amounts.

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from normalize.rows import ReportRows, frame
-from validate import ValidateSettings, budget_execution, gx_suites, project, validate_report
+from validate import ValidateSettings, budget_execution, gx_suites, validate_report
 
 LINES = [  # the seed's budget execution table, as printed (元)
     ("资金来源：（1）财政拨款", "资金来源", "财政拨款", "263,254,643.42", "263,083,287.96", "99.93"),
@@ -67,53 +67,6 @@ def test_negative_amount_and_total_line():
     total = next(r for r in results if r.check == "budget.structure_sums_to_total")
     assert not total.passed and total.observed == "263,254,642.42 元"
     assert total.expected == "5,829,955.00 + 257,424,688.42 = 263,254,643.42 元"
-
-
-def project_rows(score="19.80", weight="20", rate="99.00", spent="990,000.00", indicator_scores=(30, 20, 10, 18.5)):
-    lines = []
-    block = [("年度资金总额", {"年初预算数": "1,000,000.00", "全年预算数": "1,000,000.00", "全年执行数": spent,
-                               "分值": weight, "执行率": rate, "得分": score}),
-             ("其中：当年财政拨款", {"年初预算数": "1,000,000.00", "全年预算数": "1,000,000.00", "全年执行数": spent}),
-             ("上年结转资金", {}), ("其他资金", {})]
-    for i, (label, values) in enumerate(block):
-        for measure, raw in values.items():
-            unit = "分" if measure in ("分值", "得分") else "%" if measure == "执行率" else "元"
-            lines.append(dict(report_id="p", table_id="p-t01", row=i + 2, project="社区助老服务项目",
-                              line_label=label, measure=measure, value=Decimal(raw.replace(",", "")),
-                              unit=unit, raw=raw, page=1))
-    lines.append(dict(report_id="p", table_id="p-t01", row=20, project="社区助老服务项目", line_label="总分",
-                      measure="总分", value=Decimal(str(sum(indicator_scores))) + Decimal(score), unit="分",
-                      raw=str(sum(indicator_scores) + float(score)), page=2))
-    weights = (30, 20, 10, 20)
-    indicators = [dict(report_id="p", table_id="p-t01", project="社区助老服务项目", level1="产出指标",
-                       level2="数量指标", name=f"指标{k}", weight=float(w), score=float(s), page=1)
-                  for k, (w, s) in enumerate(zip(weights, indicator_scores))]
-    return frame("budget_lines", lines), frame("indicators", indicators)
-
-
-def test_project_block_and_scores_pass():
-    lines, indicators = project_rows()
-    results = run(project.comparisons(lines, indicators, ValidateSettings()))
-    checks = sorted({r.check for r in results})
-    assert checks == ["project.execution_rate", "project.funding_score", "project.funding_sums_to_total",
-                      "project.score_within_weight", "project.scores_sum_to_total", "project.weights_sum_to_100"]
-    assert all(r.passed for r in results), [r.message for r in results if not r.passed]
-
-
-def test_project_inconsistencies_fail():
-    lines, indicators = project_rows(score="19.00", indicator_scores=(30, 20, 12, 18.5))
-    failed = {r.check: r for r in run(project.comparisons(lines, indicators, ValidateSettings())) if not r.passed}
-    assert set(failed) == {"project.funding_score", "project.score_within_weight"}
-    assert failed["project.funding_score"].observed == "19.00"
-    assert failed["project.funding_score"].expected == "20.00 × 99.00% = 19.80"
-    assert "指标2" in failed["project.score_within_weight"].message
-
-
-def test_project_without_total_skips_that_check():
-    lines, indicators = project_rows()
-    lines = lines[lines["measure"] != "总分"]
-    results = run(project.comparisons(lines, indicators, ValidateSettings()))
-    assert "project.scores_sum_to_total" not in {r.check for r in results}
 
 
 def test_validate_report_plain_python_agrees_with_gx():

@@ -16,17 +16,22 @@ __all__ = ["CheckResult", "DEFAULT", "ValidateSettings", "apply_acceptances", "b
 def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
     """All checks of one report: table arithmetic (GX), prose against tables, document consistency,
     OCR confidence."""
-    from validate import (budget_execution, document, final_accounts, gx_suites, indicators, ocr_confidence,
-                          project, prose_checks)
+    from validate import (budget_execution, coverage, document, final_accounts, forms, gx_suites, indicators,
+                          ocr_confidence, prose_checks)
 
     lines = rows.budget_lines
     comparisons = []
     comparisons += budget_execution.comparisons(lines, settings)
-    comparisons += project.comparisons(lines, rows.indicators, settings)
     comparisons += final_accounts.comparisons(lines, settings)
     figures = prose_checks.figures_of(doc)
     comparisons += prose_checks.comparisons(figures, lines, settings)
+    form_checks = forms.comparisons(rows, settings)
+    comparisons += [c for c in form_checks if not isinstance(c, CheckResult)]
     results = gx_suites.run(comparisons, use_gx=settings.use_gx)
+    results += [c for c in form_checks if isinstance(c, CheckResult)]
+    results += forms.deviation_checks(rows, settings)
+    results += forms.grade_checks(rows.report, settings)
+    results += coverage.checks(rows, settings)
     results += prose_checks.word_checks(figures, settings)
     results += indicators.checks(rows.indicators, settings)
     results += document.checks(rows, doc, settings)

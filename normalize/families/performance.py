@@ -323,8 +323,6 @@ class PerformanceForm(Family):
             elif block.kind == "money":
                 unit = money_unit(grid, block, anatomy.unit)
                 lines = money_rows(grid, block, unit, {**ctx, "table_title": context.get("table_title")})
-                if lines and unit is None and any(l["unit"] is None for l in lines):
-                    out.notes.append("money block without a declared unit: amounts kept as printed, unit null")
                 out.budget_lines += lines
             elif block.kind == "footer":
                 report, lines = footer(grid, block, {**ctx, "table_title": context.get("table_title")})
