@@ -85,11 +85,14 @@ def _inside(x: float, y: float, c) -> bool:
     return c.x0 - 0.5 <= x <= c.x1 + 0.5 and c.top - 0.5 <= y <= c.bottom + 0.5
 
 
-def _cell_of(box, cells: pd.DataFrame):
+_BOX = ["page", "row", "col", "x0", "top", "x1", "bottom", "row_span", "text"]
+
+
+def _cell_of(box, cells: list) -> tuple[int, int] | None:
     """The (row, col) of the cell holding a budget line's box: same page, centre inside."""
     x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-    for c in cells[cells.page == box.page].itertuples():
-        if _inside(x, y, c):
+    for c in cells:
+        if c.page == box.page and _inside(x, y, c):
             return int(c.row), int(c.col)
     return None
 
@@ -107,13 +110,14 @@ def check_cells(check, cells: pd.DataFrame, lines: pd.DataFrame,
     nums = figures(f"{check.observed or ''} {check.expected or ''}") if pd.notna(check.observed) \
         or pd.notna(check.expected) else set()
     hits: set[tuple[int, int]] = set()
+    boxes = list(cells[_BOX].itertuples(index=False))  # one pass: itertuples per line is slow
     if len(lines):
         matched = lines[lines.value.map(lambda v: pd.notna(v) and Decimal(str(v)) in nums)]
         named = matched[matched.apply(lambda r: any(
             pd.notna(r[k]) and str(r[k]) in text for k in ("line_item", "line_label", "code")), axis=1)] \
             if len(matched) else matched
-        for box in (named if len(named) else matched).itertuples():
-            rc = _cell_of(box, cells)
+        for box in (named if len(named) else matched)[["page", "x0", "top", "x1", "bottom"]].itertuples():
+            rc = _cell_of(box, boxes)
             if rc:
                 hits.add(rc)
     if not hits and len(indicators):
@@ -121,10 +125,10 @@ def check_cells(check, cells: pd.DataFrame, lines: pd.DataFrame,
                                                 and str(n) in text)]
         rows = set(quoted.row.dropna().astype(int))
         # a merged 一级/二级 label spans other rows too: boxing it would point at them as well
-        hits |= {(int(c.row), int(c.col)) for c in cells.itertuples()
+        hits |= {(int(c.row), int(c.col)) for c in boxes
                  if int(c.row) in rows and not (pd.notna(c.row_span) and c.row_span > 1)}
     if not hits and nums:
-        hits = {(int(c.row), int(c.col)) for c in cells.itertuples() if cell_number(c.text) in nums}
+        hits = {(int(c.row), int(c.col)) for c in boxes if cell_number(c.text) in nums}
     return hits
 
 
@@ -223,16 +227,15 @@ def _counts(checks: pd.DataFrame) -> tuple[int, int, int]:
 
 
 def _grid(cells: pd.DataFrame, hl: set[tuple[int, int]]) -> str:
-    rows = []
-    for r, group in cells.sort_values(["row", "col"]).groupby("row", sort=True):
-        tds = []
-        for c in group.itertuples():
-            span = (f" rowspan='{int(c.row_span)}'" if pd.notna(c.row_span) and c.row_span > 1 else "") + \
-                   (f" colspan='{int(c.col_span)}'" if pd.notna(c.col_span) and c.col_span > 1 else "")
-            cls = " class='hl'" if (int(c.row), int(c.col)) in hl else ""
-            tds.append(f"<td{span}{cls} data-row='{int(c.row)}' data-col='{int(c.col)}'>{_e(c.text)}</td>")
-        rows.append(f"<tr>{''.join(tds)}</tr>")
-    return f"<table class='grid'>{''.join(rows)}</table>"
+    rows: dict[int, list[str]] = {}
+    for c in cells.sort_values(["row", "col"])[["row", "col", "row_span", "col_span", "text"]] \
+            .itertuples(index=False):
+        span = (f" rowspan='{int(c.row_span)}'" if pd.notna(c.row_span) and c.row_span > 1 else "") + \
+               (f" colspan='{int(c.col_span)}'" if pd.notna(c.col_span) and c.col_span > 1 else "")
+        cls = " class='hl'" if (int(c.row), int(c.col)) in hl else ""
+        rows.setdefault(int(c.row), []).append(
+            f"<td{span}{cls} data-row='{int(c.row)}' data-col='{int(c.col)}'>{_e(c.text)}</td>")
+    return "<table class='grid'>" + "".join(f"<tr>{''.join(tds)}</tr>" for tds in rows.values()) + "</table>"
 
 
 def _crop(cells: pd.DataFrame, page: int, hl: set[tuple[int, int]], img: str,
@@ -246,7 +249,7 @@ def _crop(cells: pd.DataFrame, page: int, hl: set[tuple[int, int]], img: str,
     boxes = "".join(
         f"<div class='box hl' data-row='{int(c.row)}' data-col='{int(c.col)}' style='left:{(c.x0 - x0) * v:.1f}px;"
         f"top:{(c.top - top) * v:.1f}px;width:{(c.x1 - c.x0) * v:.1f}px;height:{(c.bottom - c.top) * v:.1f}px'></div>"
-        for c in on.itertuples() if (int(c.row), int(c.col)) in hl)
+        for c in on[_BOX].itertuples(index=False) if (int(c.row), int(c.col)) in hl)
     return (f"<div class='crop' data-page='{page}' style='width:{(x1 - x0) * v:.0f}px;height:{(bottom - top) * v:.0f}px'>"
             f"<img src='{img}' alt='page {page}' style='left:{-x0 * v:.1f}px;top:{-top * v:.1f}px;"
             f"width:{width_pt * v:.1f}px'>{boxes}</div>")
@@ -314,7 +317,7 @@ def _resolve(ids: list[str], known: list[str]) -> list[str]:
     return chosen
 
 
-def _highlights(rid: str, d: _Data, failed: pd.DataFrame) -> dict[str, set[tuple[int, int]]]:
+def _highlights(d: _Data, failed: pd.DataFrame) -> dict[str, set[tuple[int, int]]]:
     """table_id → cells to highlight, and per failed check the texts of its cells."""
     out: dict[str, set] = {}
     for i, c in failed.iterrows():
@@ -351,7 +354,9 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
     tables = d.tables[d.tables.report_id == rid].sort_values("table_id")
     cells = d.cells[d.cells.report_id == rid]
     ind = d.indicators[d.indicators.report_id == rid].sort_values(["table_id", "row"])
-    hl = _highlights(rid, d, failed)
+    mine = _Data(d.reports, checks, tables, cells, d.indicators[d.indicators.report_id == rid],
+                 d.lines[d.lines.report_id == rid])
+    hl = _highlights(mine, failed)
 
     pages = sorted({int(p) for p in pd.concat([cells.page, ind.page, failed.page]).dropna()})
     img_dir = site / "img" / rid
@@ -406,11 +411,13 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
         rows = "".join(
             f"<div class='box row' id='ind-{_e(r.table_id)}-{int(r.row)}' style='left:{r.x0 * v:.1f}px;"
             f"top:{r.top * v:.1f}px;width:{(r.x1 - r.x0) * v:.1f}px;height:{(r.bottom - r.top) * v:.1f}px'></div>"
-            for r in ind[ind.page == p].itertuples() if pd.notna(r.x0))
+            for r in ind[ind.page == p][["table_id", "row", "x0", "top", "x1", "bottom"]].itertuples()
+            if pd.notna(r.x0))
         marks = "".join(
             f"<div class='box hl' style='left:{c.x0 * v:.1f}px;top:{c.top * v:.1f}px;"
             f"width:{(c.x1 - c.x0) * v:.1f}px;height:{(c.bottom - c.top) * v:.1f}px'></div>"
-            for c in cells[cells.page == p].itertuples() if (int(c.row), int(c.col)) in hl.get(c.table_id, ()))
+            for c in cells[cells.page == p][["table_id", *_BOX]].itertuples(index=False)
+            if (int(c.row), int(c.col)) in hl.get(c.table_id, ()))
         page_checks = failed[failed.page == p]
         notes = "".join(f"<li>{_e(c.severity)} {_e(c.check)}: {_e(c.message)}</li>" for c in page_checks.itertuples())
         _write(site / "r" / f"{rid}-p{p}.html", _doc(
