@@ -26,7 +26,7 @@ def test_seed_prose_agrees_with_its_budget_table(seed):
     assert seed.status == "ok", seed.report.get("error")
     checks = _prose_vs_table(seed.checks)
     assert all(c.passed for c in checks), [c.message for c in checks if not c.passed]
-    assert all(c.severity == "error" for c in checks)
+    assert all(c.severity == "warning" for c in checks)  # prose never quarantines (issue 11)
     # 3 subjects × 3 measures from 调整后预算…实际执行…预算执行率, plus 决算金额 / 本年支出合计…其中.
     seen = {(c.message.split("」 ")[1].split(":")[0], c.observed) for c in checks}
     assert {("部门整体 全年预算数", "263,254,643.42 元"), ("部门整体 全年执行数", "263,083,287.96 元"),
@@ -57,7 +57,7 @@ def test_a_wrong_execution_amount_in_the_table_fails_the_prose_check(seed_pdf):
     project = [r for r in failed if "项目支出 全年执行数" in r.message and r.page == 9]
     assert len(project) == 1
     r = project[0]
-    assert (r.severity, r.observed) == ("error", "257,394,820.86 元")
+    assert (r.severity, r.observed) == ("warning", "257,394,820.86 元")
     assert r.expected.startswith("257,394,000.86 元")
     # The whole unit's 执行数 (Σ 资金结构) is off by the same 820 元; 基本支出, every 预算数 and rate still agree.
     assert {(m.message.split("」 ")[1].split(":")[0]) for m in failed} == {

@@ -1,9 +1,18 @@
 """Figures in the report's prose, checked against each other and against the tables.
 
-Recognised sentence shapes (after prose.py has put separated numbers back):
-- `<subject> N 万元` — a labelled amount, compared with the table figure it names;
-- `N 万元，占 [X 的] P%` — a share of the sentence's first amount (or of X);
-- `增加/减少 N 万元，增长/下降 P%` — a change against last year, from the amount before it;
+Recognised sentence shapes (after prose.py has put separated numbers back). A sentence ends at a
+`。` outside brackets; bracketed asides (`24.8万元（公务用车购置费0万元，…。）比上年减少…`) are
+skipped when the subject, base or prior amount of a figure is looked for.
+- `<subject> N 万元` — a labelled amount, compared with the table figure it names (never with a
+  行次 / 栏次 column, nor with a table of one fund when the text does not name that fund);
+- `N 万元，占 [X 的] P%` — a share of its base: X when the sentence names it; else the total the
+  sentence names before its parts (`支出合计A万元，其中：基本支出B万元，占P%`); else, when the
+  listed shares add up to 100%, the sum of the listed parts; else no check;
+- `[比|与|较 <prior> [N 万元]] 增加/减少 D 万元，增长/下降 P%` — a change against last year: an
+  amount inside the comparison (`比2025年年初预算数99,003.18万元增加…`) is the prior year's; else
+  the current amount is the one the sentence gives before the comparison, or the figure its subject
+  names earlier in the paragraph (`2026年预算比2025年预算增加…` → `2026年预算收入1682.76万元`),
+  or the first amount of the previous sentence (`…支出3894.09万元，…。与上年相比增加…`);
 - `年初预算为 A 万元，支出决算为 B 万元[，完成(年初)预算的 P%]` — a rate, and the comparison words
   that follow (决算数小于/大于/等于/与预算数基本持平 预算数) must agree with A and B.
 - self-evaluations: `[部门|基本支出|项目支出]调整后预算 A 元，实际执行 B 元，预算执行率 P%` and
@@ -28,9 +37,17 @@ SUITE = "prose"
 WAN = Decimal(10000)
 _NUM = r"(\d[\d,]*(?:\.\d+)?)"
 _AMOUNT = regex.compile(_NUM + r"\s*万元")
-_SUBJECT_STOP = "，。；：、,;:（）()"
-_SHARE = regex.compile(_NUM + r"万元[，,]?占(?:([^，。；%\d]{2,20})的)?" + _NUM + "%")
-_CHANGE = regex.compile(r"(增加|减少)" + _NUM + r"万元[，,](增长|下降)" + _NUM + "%")
+_SUBJECT_STOP = "，。；：、,;:（）()□"  # □: a blanked aside (masked)
+_PCT = "[%％]"
+_SHARE = regex.compile(_NUM + r"万元[，,]?占(?:比|([^，。；%％\d]{2,20})的(?:比重|比例)?)?(?:为)?" + _NUM + _PCT)
+_CHANGE = regex.compile(r"(增加|减少)" + _NUM + r"万元[，,]?(增长|下降|降低|减少|上升)(?:了|为)?" + _NUM + _PCT)
+# Opens the comparison clause of a change: 比上年 / 较上年 / 同比 / 与2023年度（决算数…）相比.
+_COMPARED = regex.compile(r"[与和同][^，。；,;]{0,30}?相比|同比|比|较")
+_OPEN, _CLOSE = "（(【[", "）)】]"
+# A 行次 / 栏次 column numbers the lines; it is never an amount.
+_LINE_NUMBER = regex.compile(r"行次|栏次|项次|^序号$")
+# A table of one fund's money (一般公共预算支出预算表) is not where an unqualified 项目支出 is printed.
+_ONE_FUND = ("一般公共预算", "财政拨款", "政府性基金", "国有资本经营")
 _BUDGET = regex.compile(r"(?:年初)?预算(?:数)?为" + _NUM + r"万元[，,]支出决算(?:数)?为" + _NUM +
                         r"万元(?:[，,]完成(?:年初)?预算的" + _NUM + "%)?")
 _WORD = regex.compile(r"决算数(?:与预算数)?(基本持平|持平|大于预算数|小于预算数|等于预算数|高于预算数|低于预算数)")
@@ -64,6 +81,8 @@ class Figure:
     word: str | None = None  # comparison word (budget) or direction words (change)
     item: str | None = None  # the 项 (or 款/类) a budget figure is about
     unit: str = "万元"  # of values[0] as printed (execution figures: 元, 万元 or %)
+    prior: bool = False  # change: values[0] is the prior year's amount (printed in the comparison)
+    base_half: Decimal | None = None  # share: rounding of a base that is a sum of printed parts
 
 
 def _dec(s: str | None) -> Decimal | None:
@@ -86,9 +105,98 @@ def _subject(text: str, end: int) -> str:
     return s
 
 
+def masked(text: str) -> str:
+    """The text with every bracketed aside blanked out (same length, so offsets hold)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        keep = depth == 0
+        if ch in _CLOSE and depth:
+            depth -= 1
+        out.append(ch if keep else "□")
+    return "".join(out)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: up to a `。` that is not inside brackets."""
+    spans, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        elif ch == "。" and depth == 0:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
 def _sentences(p: Paragraph):
-    for m in regex.finditer(r"[^。]+。?", p.text):
-        yield m.group(), p.page_at(m.start()), m.start()
+    for start, end in sentence_spans(p.text):
+        yield p.text[start:end], p.page_at(start), start
+
+
+def _amounts(text: str) -> list:
+    return list(_AMOUNT.finditer(text))
+
+
+def _bare(subject: str) -> str:
+    """A subject without its year and filler words: 2026年预算 → 预算."""
+    s = regex.sub(r"\d{4}年度?|全年|本年度?|今年|我(?:局|部门|单位)|本(?:局|部门|单位)", "", subject)
+    return regex.sub(r"^(?:其中|此外|另外|包括)", "", s).strip("□ ，,、：:")
+
+
+def _change_base(text: str, start: int, m) -> tuple[object, bool] | None:
+    """The amount a change sentence is measured from, as (match in `text`, is_prior), or None.
+
+    `text` is the paragraph with asides blanked, `start` the sentence's offset, `m` the change
+    match (offsets in the sentence)."""
+    head = text[start:start + m.start()]
+    opens = [c for c in _COMPARED.finditer(head)]
+    cut = opens[-1].start() if opens else len(head)
+    inside = _amounts(head[cut:])
+    if inside:
+        return _AMOUNT.search(text, start + cut + inside[-1].start()), True
+    before = _amounts(head[:cut])
+    if before:
+        return _AMOUNT.search(text, start + before[-1].start()), False
+    subject = _bare(head[:cut])
+    earlier = _amounts(text[:start])
+    if subject:
+        for a in earlier:  # the figure the subject names: 2026年预算 → 2026年预算收入1682.76万元
+            named = _bare(_subject(text, a.start()))
+            if named and (named.startswith(subject) or subject.startswith(named)):
+                return a, False
+        return None
+    # No subject: the change is about the previous sentence's figure (…支出3894.09万元，…。与上年相比增加…).
+    for s0, s1 in reversed(sentence_spans(text[:start])):
+        first = _AMOUNT.search(text[s0:s1])
+        if first:
+            return _AMOUNT.search(text, s0 + first.start()), False
+    return None
+
+
+def _share_base(sentence: str, shares: list, k: int):
+    """(value, raw, half) of the base of the k-th unnamed share of a sentence, or None."""
+    text = masked(sentence)
+    m = shares[k]
+    parts = {s.start() for s in shares}
+    # The total the sentence names before its parts: the nearest amount that is not itself a part.
+    totals = [a for a in _amounts(text[:m.start()]) if a.start() not in parts]
+    if totals:
+        a = totals[-1]
+        return _dec(a.group(1)), a.group(1), _half(a.group(1))
+    # A list of parts whose shares make up the whole: the base is their sum.
+    pcts = [_dec(s.group(3)) for s in shares]
+    slack = 2 * sum((_half(s.group(3)) for s in shares), Decimal(0)) + Decimal("0.01")
+    if len(shares) >= 2 and abs(sum(pcts, Decimal(0)) - 100) <= slack:
+        total = sum((_dec(s.group(1)) for s in shares), Decimal(0))
+        raw = "(" + " + ".join(s.group(1) for s in shares) + ")"
+        return total, raw, sum((_half(s.group(1)) for s in shares), Decimal(0))
+    return None
 
 
 def figures_of(doc) -> list[Figure]:
@@ -97,31 +205,36 @@ def figures_of(doc) -> list[Figure]:
     if doc is None or not getattr(doc, "lines", None):
         return out
     for p in paragraphs(doc.lines):
+        plain = masked(p.text)
         for sentence, page, offset in _sentences(p):
-            first = _AMOUNT.search(sentence)
             for m in _AMOUNT.finditer(sentence):
                 subj = _subject(sentence, m.start())
                 pg = p.page_at(offset + m.start())
                 if subj:
                     out.append(Figure("amount", pg, sentence, subj, (_dec(m.group(1)),), (m.group(1),)))
-            for m in _SHARE.finditer(sentence):
+            shares = [s for s in _SHARE.finditer(masked(sentence))]
+            for k, m in enumerate(shares):
                 pg = p.page_at(offset + m.start())
                 base_subject = m.group(2)
-                base = None if base_subject or first is None or first.start() == m.start() else first
-                if base_subject is None and base is None:
+                if base_subject:  # 占X的P%: X's figure is looked up among the text's amounts
+                    out.append(Figure("share", pg, sentence, base_subject,
+                                      (_dec(m.group(1)), _dec(m.group(3)), None), (m.group(1), m.group(3), None)))
                     continue
-                out.append(Figure("share", pg, sentence, base_subject or _subject(sentence, first.start()),
-                                  (_dec(m.group(1)), _dec(m.group(3)), _dec(base.group(1)) if base else None),
-                                  (m.group(1), m.group(3), base.group(1) if base else None)))
-            for m in _CHANGE.finditer(sentence):
-                before = [a for a in _AMOUNT.finditer(p.text[:offset + m.start()])]
-                if not before:
+                base = _share_base(sentence, shares, k)
+                if base is None:
                     continue
-                cur = before[-1]
+                out.append(Figure("share", pg, sentence, "", (_dec(m.group(1)), _dec(m.group(3)), base[0]),
+                                  (m.group(1), m.group(3), base[1]), base_half=base[2]))
+            for m in _CHANGE.finditer(masked(sentence)):
+                found = _change_base(plain, offset, m)
+                if found is None:
+                    continue
+                cur, prior = found
                 out.append(Figure("change", p.page_at(offset + m.start()), sentence,
                                   _subject(p.text, cur.start()),
                                   (_dec(cur.group(1)), _dec(m.group(2)), _dec(m.group(4))),
-                                  (cur.group(1), m.group(2), m.group(4)), f"{m.group(1)}/{m.group(3)}"))
+                                  (cur.group(1), m.group(2), m.group(4)), f"{m.group(1)}/{m.group(3)}",
+                                  prior=prior))
             out += _execution_figures(sentence, p, offset)
         # Budget vs final, with the comparison words that follow, up to the next budget figure.
         ms = list(_BUDGET.finditer(p.text))
@@ -155,7 +268,8 @@ def comparisons(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSe
             part, pct, base = f.values
             computed = part / base * 100
             # Rounding of the two amounts moves the ratio too.
-            propagated = (_half(f.raws[0]) / base + part * _half(f.raws[2]) / base / base) * 100
+            base_half = f.base_half if f.base_half is not None else _half(f.raws[2])
+            propagated = (_half(f.raws[0]) / base + part * base_half / base / base) * 100
             tol = max(rate_tol, _half(f.raws[1]) + propagated)
             out.append(equal("prose.share", sev, SUITE, f"p.{f.page} 「{_clip(f.sentence)}」",
                              f"{fmt_number(part)} 万元 is {fmt_number(pct)}% of {fmt_number(base)} 万元",
@@ -163,11 +277,16 @@ def comparisons(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSe
                              f"{f.raws[0]} / {f.raws[2]} = {fmt_number(computed, 4)}%", f.page))
         elif f.kind == "change":
             cur, delta, pct = f.values
-            prior = cur + delta if f.word.startswith("减少") else cur - delta
+            if f.prior:  # 比2025年…99,003.18万元增加2,669.85万元: the printed amount is the base
+                prior = cur
+                tol_base = _half(f.raws[1]) / prior * 100 + delta * _half(f.raws[0]) / prior / prior * 100
+            else:
+                prior = cur + delta if f.word.startswith("减少") else cur - delta
+                tol_base = (_half(f.raws[1]) + _half(f.raws[0])) / prior * 100 if prior > 0 else 0
             if prior <= 0:
                 continue
             computed = delta / prior * 100
-            tol = max(rate_tol, _half(f.raws[2]) + (_half(f.raws[1]) + _half(f.raws[0])) / prior * 100)
+            tol = max(rate_tol, _half(f.raws[2]) + tol_base)
             out.append(equal("prose.change_rate", sev, SUITE, f"p.{f.page} 「{_clip(f.sentence)}」",
                              f"{f.word.split('/')[0]} {f.raws[1]} 万元 from {fmt_number(prior)} 万元 is {f.raws[2]}%",
                              pct, computed, tol, f"{f.raws[2]}%",
@@ -189,8 +308,22 @@ def _clip(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+_ALL_FUNDS = ("summary", "income", "expenditure")  # kinds whose tables cover every fund
+
+
+def _comparable(subject: str, line) -> bool:
+    """A table figure a prose subject may be compared with: a money column, and, for a subject
+    about all the unit's money (基本支出, 项目支出, 本年支出合计), not a table of one fund
+    (一般公共预算支出预算表) unless the text names that fund."""
+    if _LINE_NUMBER.search(line.measure or ""):
+        return False
+    if line.kind not in _ALL_FUNDS:
+        return True
+    return not any(w in line.table_title and w not in subject for w in _ONE_FUND)
+
+
 def _against_tables(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
-    fa = final_accounts_lines(lines)
+    fa = [x for x in final_accounts_lines(lines) if not _LINE_NUMBER.search(x.measure or "")]
     if not fa:
         return []
     out = []
@@ -207,7 +340,7 @@ def _against_tables(figures: list[Figure], lines: pd.DataFrame, settings: Valida
         elif f.kind == "budget" and f.item:
             target = find(fa, "gpb_expenditure", f.item, measures=("合计",), code_digits=7)
             subj, value, raw = f"{f.item}（项） 支出决算", f.values[1], f.raws[1]
-        if target is None or (f.page, subj, value) in seen:
+        if target is None or not _comparable(subj, target) or (f.page, subj, value) in seen:
             continue
         seen.add((f.page, subj, value))
         table_value = target.amount / WAN

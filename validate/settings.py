@@ -23,7 +23,7 @@ class ValidateSettings:
     check_years: bool = True
     # Severities: arithmetic of our own rows blocks landing; doubtful text only warns.
     table_severity: str = "error"
-    prose_severity: str = "error"
+    prose_severity: str = "warning"
     document_severity: str = "warning"
     placeholder_severity: str = "error"
     # An OCR cell read with a lower mean confidence gets an ocr.low_confidence warning check.
