@@ -190,9 +190,10 @@ def _continues(prev: Char, ch: Char, gaps: Sequence[float], rule: float, overflo
     """`ch` carries on the run that `prev` ended inside a cell whose right rule is at `rule`.
 
     Same size, and the gap is the run's own letter spacing (its median gap; 0 for a run of one
-    glyph). The first glyph out must straddle the rule: the next cell's own text starts after
-    its padding, clear of the rule, and a glyph the next cell prints over a clipped one overlaps
-    it (a negative gap).
+    glyph). Where the run leaves the cell a glyph must cross the rule (the last one in, whose
+    middle is still inside, or the first one out): the next cell's own text starts after its
+    padding, clear of the rule, and a glyph the next cell prints over a clipped one overlaps it
+    (a negative gap).
     """
     size = float(ch.get("size", 0.0))
     if abs(size - float(prev.get("size", 0.0))) > 0.05 * max(size, 1.0):
@@ -200,7 +201,7 @@ def _continues(prev: Char, ch: Char, gaps: Sequence[float], rule: float, overflo
     spacing = median(gaps) if gaps else 0.0
     if abs(ch["x0"] - prev["x1"] - spacing) > settings.overflow_gap_em * max(size, 1.0):
         return False
-    return overflowing or ch["x0"] < rule < ch["x1"]
+    return overflowing or ch["x0"] < rule or prev["x1"] > rule
 
 
 def overflow_anchors(chars: Sequence[Char], y_anchors: Sequence[float], boxes: Sequence[Box],
