@@ -268,7 +268,8 @@ def _block_stop(grid, kind: str, header: tuple[int, ...], cols: dict, r: int) ->
         return s
     if kind == "goals":  # the goal rows share the label cell merged down from the first row
         label = grid[r][distinct(grid[r])[0][0]] if distinct(grid[r]) else None
-        while s < n and label is not None and label in grid[s] and _row_kind(grid, s)[0] in (None, "goals"):
+        while s < n and label is not None and (label in grid[s] or _first_text(grid[s]) == bare(label.text)) \
+                and _row_kind(grid, s)[0] in (None, "goals"):
             s += 1
         return s
     while s < n:  # indicators: until the next block opens (a repeated header stays inside)
