@@ -31,23 +31,31 @@ def page_lines(chars: Sequence[Char], page: int, settings: ExtractSettings) -> l
 
 
 def inside(line: TextLine, table: Table) -> bool:
-    """The line's middle lies within the box of the table's cells on the line's page."""
-    boxes = [c for c in table.cells if c.page == line.page]
-    if not boxes:
+    """The line's middle lies within the box of the table's cells on the line's page.
+
+    The table keeps its box per page (Table.page_box), so testing every line of a page against
+    every table costs lines × tables, not lines × cells.
+    """
+    b = table.page_box(line.page)
+    if b is None:
         return False
-    x0 = min(c.x0 for c in boxes)
-    x1 = max(c.x1 for c in boxes)
-    top = min(c.top for c in boxes)
-    bottom = max(c.bottom for c in boxes)
+    x0, top, x1, bottom = b
     mx, my = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
     return x0 <= mx <= x1 and top <= my <= bottom
 
 
 def box(table: Table, page: int | None = None) -> tuple[float, float, float, float]:
-    cells = [c for c in table.cells if page is None or c.page == page]
+    """Box around the table's cells (on one page, or on all); ValueError if there are none."""
+    if page is not None:
+        b = table.page_box(page)
+        boxes = [b] if b is not None else []
+    else:
+        boxes = [table.page_box(p) for p in {c.page for c in table.cells}]
+    if not boxes:
+        raise ValueError("box() of a table without cells on that page")
     return (
-        min(c.x0 for c in cells),
-        min(c.top for c in cells),
-        max(c.x1 for c in cells),
-        max(c.bottom for c in cells),
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
     )

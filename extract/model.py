@@ -31,9 +31,42 @@ class Cell:
                 "bottom": self.bottom}
 
 
+class CellList(list):
+    """A table's cells: a list that counts its changes, so a Table knows when its grid is stale."""
+
+    __slots__ = ("version",)
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.version = 0
+
+    def __reduce_ex__(self, protocol):  # pickles (pool workers) and copies as a CellList
+        return CellList, (list(self),)
+
+
+def _counting(method):
+    def changed(self, *args, **kwargs):
+        self.version += 1
+        return method(self, *args, **kwargs)
+
+    changed.__name__ = method.__name__
+    return changed
+
+
+for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert",
+              "pop", "remove", "clear", "sort", "reverse"):
+    setattr(CellList, _name, _counting(getattr(list, _name)))
+del _name
+
+
 @dataclass
 class Table:
-    """A table, possibly stitched from pieces on several pages."""
+    """A table, possibly stitched from pieces on several pages.
+
+    Its shape, grid and per-page boxes are computed once and kept until `cells` changes (a new
+    list, or the list appended to or edited): callers ask for them many times per table, and a
+    stitched table over a hundred pages holds tens of thousands of cells.
+    """
 
     cells: list[Cell]
     page_start: int
@@ -43,25 +76,77 @@ class Table:
     section: str | None = None  # nearest heading above the table, e.g. （一）履职完成情况
     unit: str | None = None  # from a 单位：万元 line near the table, e.g. 万元
 
+    def __setattr__(self, name, value) -> None:
+        if name == "cells":
+            if not isinstance(value, CellList):
+                value = CellList(value)
+            self.__dict__.pop("_derived", None)
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_derived"}
+
+    def _memo(self) -> dict:
+        """Values derived from the cells, dropped whenever the cells change."""
+        key = self.cells.version
+        memo = self.__dict__.get("_derived")
+        if memo is None or memo["key"] != key:
+            memo = {"key": key}
+            self.__dict__["_derived"] = memo
+        return memo
+
+    def _shape(self) -> tuple[int, int]:
+        memo = self._memo()
+        if "shape" not in memo:
+            memo["shape"] = (
+                max((c.row + c.row_span for c in self.cells), default=0),
+                max((c.col + c.col_span for c in self.cells), default=0),
+            )
+        return memo["shape"]
+
     @property
     def n_rows(self) -> int:
-        return max((c.row + c.row_span for c in self.cells), default=0)
+        return self._shape()[0]
 
     @property
     def n_cols(self) -> int:
-        return max((c.col + c.col_span for c in self.cells), default=0)
+        return self._shape()[1]
+
+    def _grid(self) -> list[list[Cell | None]]:
+        memo = self._memo()
+        if "grid" not in memo:
+            n_rows, n_cols = self._shape()
+            out: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+            for c in self.cells:
+                for r in range(c.row, c.row + c.row_span):
+                    out[r][c.col:c.col + c.col_span] = [c] * c.col_span
+            memo["grid"] = out
+        return memo["grid"]
 
     def grid(self) -> list[list[Cell | None]]:
-        """Rows × cols of cells; a merged cell appears at every position it covers."""
-        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
-        for c in self.cells:
-            for r in range(c.row, c.row + c.row_span):
-                for k in range(c.col, c.col + c.col_span):
-                    out[r][k] = c
-        return out
+        """Rows × cols of cells; a merged cell appears at every position it covers. A fresh copy:
+        the caller may change it."""
+        return [row[:] for row in self._grid()]
 
     def text_grid(self) -> list[list[str]]:
-        return [[c.text if c else "" for c in row] for row in self.grid()]
+        memo = self._memo()
+        if "text_grid" not in memo:
+            memo["text_grid"] = [[c.text if c else "" for c in row] for row in self._grid()]
+        return [row[:] for row in memo["text_grid"]]
+
+    def page_box(self, page: int) -> tuple[float, float, float, float] | None:
+        """(x0, top, x1, bottom) around the table's cells on `page`; None if it has none there."""
+        memo = self._memo()
+        if "page_boxes" not in memo:
+            boxes: dict[int, list[float]] = {}
+            for c in self.cells:
+                b = boxes.get(c.page)
+                if b is None:
+                    boxes[c.page] = [c.x0, c.top, c.x1, c.bottom]
+                else:
+                    b[0], b[1], b[2], b[3] = min(b[0], c.x0), min(b[1], c.top), max(b[2], c.x1), max(b[3], c.bottom)
+            memo["page_boxes"] = {p: tuple(b) for p, b in boxes.items()}
+        return memo["page_boxes"].get(page)
 
 
 @dataclass(frozen=True)

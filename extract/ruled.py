@@ -87,25 +87,44 @@ def anchor_y(ch: Char, row_edges: Sequence[float], overflow: float) -> float:
     return mid
 
 
+def _buckets(xs: Sequence[float], ys: Sequence[float], centres: Sequence[tuple[float, float]]
+             ) -> dict[tuple[int, int], list[int]]:
+    """Glyph indices by the grid strip their centre falls in (-1 = before the first line)."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(centres):
+        key = (bisect.bisect_right(ys, y) - 1, bisect.bisect_right(xs, x) - 1)
+        out.setdefault(key, []).append(i)
+    return out
+
+
 def cells_to_table(
     boxes: Sequence[Box], chars: Sequence[Char], page: int, settings: ExtractSettings
 ) -> Table | None:
-    """Cell rectangles of one table → Table with grid positions, spans and text."""
+    """Cell rectangles of one table → Table with grid positions, spans and text.
+
+    Glyphs are bucketed by grid strip first; a box only looks at the strips its edges fall in
+    (a strip index is monotone in the position, so no glyph inside the box is missed), which
+    keeps the page linear in glyphs + cells instead of glyphs × cells.
+    """
     tol = settings.grid_tolerance
     xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
     ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
-    mids = [anchor_y(ch, ys, settings.grid_tolerance) for ch in chars]
+    heights = [anchor_y(ch, ys, settings.grid_tolerance) for ch in chars]
     # a glyph printed past its cell's right rule counts in the cell its run began in
-    xmids = cell_repair.overflow_anchors(chars, mids, boxes, xs, ys, settings)
+    centres = list(zip(cell_repair.overflow_anchors(chars, heights, boxes, xs, ys, settings), heights))
+    buckets = _buckets(xs, ys, centres)
     cells: list[Cell] = []
     for x0, top, x1, bottom in boxes:
         c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
         r0, r1 = _index(ys, top, tol), _index(ys, bottom, tol)
         if c1 <= c0 or r1 <= r0:
             continue
+        strips_x = range(bisect.bisect_right(xs, x0) - 1, bisect.bisect_right(xs, x1))
+        strips_y = range(bisect.bisect_right(ys, top) - 1, bisect.bisect_right(ys, bottom))
+        found = sorted(i for r in strips_y for k in strips_x for i in buckets.get((r, k), ()))
         inner = [
-            ch for ch, x, mid in zip(chars, xmids, mids)
-            if x0 <= x < x1 and top <= mid < bottom
+            chars[i] for i in found
+            if x0 <= centres[i][0] < x1 and top <= centres[i][1] < bottom
         ]
         cells.append(
             Cell(
@@ -127,9 +146,10 @@ def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int
     found = [(_bbox(boxes), boxes) for boxes in table_boxes(edges, settings)]
     found.sort(key=lambda t: (t[0][1], t[0][0]))
     tables: list[Table] = []
+    band = _YBand(chars)
     for (x0, top, x1, bottom), boxes in found:
         local = [
-            ch for ch in chars
+            ch for ch in band.within(top, bottom)
             if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
         ]
         boxes = cell_repair.fill_holes(boxes, edges, settings)  # cells whose closing rule is missing
@@ -137,6 +157,22 @@ def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int
         if table is not None:
             tables.append(table)
     return tables
+
+
+class _YBand:
+    """Glyphs sorted by vertical middle, so the glyphs of a band of the page are found by bisection
+    (each table or row on a page then costs its own glyphs, not the page's)."""
+
+    def __init__(self, chars: Sequence[Char]) -> None:
+        order = sorted(range(len(chars)), key=lambda i: (chars[i]["top"] + chars[i]["bottom"]) / 2)
+        self._chars = chars
+        self._order = order
+        self._mids = [(chars[i]["top"] + chars[i]["bottom"]) / 2 for i in order]
+
+    def within(self, top: float, bottom: float) -> list[Char]:
+        """Glyphs with top <= middle <= bottom, in their original order."""
+        lo, hi = bisect.bisect_left(self._mids, top), bisect.bisect_right(self._mids, bottom)
+        return [self._chars[i] for i in sorted(self._order[lo:hi])]
 
 
 def _bbox(boxes: Sequence[Box]) -> Box:
@@ -151,11 +187,13 @@ def open_columns(table: Table, chars: Sequence[Char], settings: ExtractSettings)
     """
     last = table.n_rows - 1
     out = set()
-    for c in table.cells:
-        if c.row + c.row_span - 1 != last or not c.text:
-            continue
+    ending = [c for c in table.cells if c.row + c.row_span - 1 == last and c.text]
+    if not ending:
+        return frozenset()
+    near = _YBand(chars).within(min(c.top for c in ending), max(c.bottom for c in ending))
+    for c in ending:
         inner = [
-            ch for ch in chars
+            ch for ch in near
             if c.x0 <= (ch["x0"] + ch["x1"]) / 2 < c.x1 and c.top <= (ch["top"] + ch["bottom"]) / 2 < c.bottom
             and ch["text"].strip()
         ]

@@ -8,6 +8,7 @@ spill-over piece holding only empty rows is skipped, and a row cut by the page b
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,21 +70,150 @@ def _recolumn(cells: Sequence[Cell], edges: list[float], settings: ExtractSettin
     return out
 
 
-def _repeated_header_rows(table: Table, piece_rows: list[list[str]]) -> int:
-    """How many leading rows of the piece repeat a header row of the table.
+def _is_header(row: Sequence[str]) -> bool:
+    """A header row has two or more filled cells and no bare number."""
+    return sum(1 for v in row if v) >= 2 and not any(_NUMBER.match(v.replace(" ", "")) for v in row if v)
 
-    A header row is any row of the table with two or more filled cells and no bare number; it
-    need not be the table's first row (the 一级指标/二级指标 row of a 项目支出绩效自评表 sits below
-    the project's 资金 block and is what the next page repeats).
+
+def _repeated_header_rows(headers: Counter, piece_rows: list[list[str]]) -> int:
+    """How many leading rows of the piece repeat a header row of the table (`headers` counts the
+    table's header rows, see _Growing).
+
+    A header row need not be the table's first row (the 一级指标/二级指标 row of a
+    项目支出绩效自评表 sits below the project's 资金 block and is what the next page repeats).
     """
-    headers = {
-        tuple(r) for r in rows_of(table)
-        if sum(1 for v in r if v) >= 2 and not any(_NUMBER.match(v.replace(" ", "")) for v in r if v)
-    }
     k = 0
-    while k < len(piece_rows) and tuple(piece_rows[k]) in headers:
+    while k < len(piece_rows) and headers[tuple(piece_rows[k])] > 0:
         k += 1
     return k
+
+
+class _Growing:
+    """A table being stitched, with what appending a piece asks of it kept up to date: its column
+    edges, grid, text grid and header rows. Rebuilding those from all cells on every page made a
+    table continuing over n pages cost n² (issue 15); here a page costs its own rows, except when
+    a piece widens the table (rare: every row is padded once more)."""
+
+    def __init__(self, table: Table, settings: ExtractSettings) -> None:
+        self.base = table
+        self.strategy = table.strategy
+        self.page_end = table.page_end
+        self.cells = list(table.cells)
+        self._tolerance = settings.grid_tolerance
+        self.xs = {v for c in self.cells for v in (c.x0, c.x1)}  # distinct values snap as all values do
+        self.edges = snap_positions(self.xs, settings.grid_tolerance)
+        self.n_rows, self.n_cols = table.n_rows, table.n_cols
+        self.grid = table.grid()
+        self.text = table.text_grid()
+        self.headers = Counter(tuple(r) for r in self.text if _is_header(r))
+        self.pos = {id(c): i for i, c in enumerate(self.cells)}
+
+    def result(self) -> Table:
+        """The stitched table (a new Table; the first piece's table is untouched)."""
+        return dataclasses.replace(self.base, cells=self.cells, page_end=self.page_end)
+
+    def _widen(self, n_cols: int) -> None:
+        extra = n_cols - self.n_cols
+        for row in self.grid:
+            row.extend([None] * extra)
+        for row in self.text:
+            row.extend([""] * extra)
+        self.n_cols = n_cols
+        self.headers = Counter(tuple(r) for r in self.text if _is_header(r))
+
+    def _set_row_text(self, r: int) -> None:
+        old = tuple(self.text[r])
+        if _is_header(old):
+            self.headers[old] -= 1
+        self.text[r] = [c.text if c else "" for c in self.grid[r]]
+        if _is_header(self.text[r]):
+            self.headers[tuple(self.text[r])] += 1
+
+    def append(self, piece: Table, settings: ExtractSettings, open_spans: Sequence[tuple[float, float]] = ()
+               ) -> bool:
+        """Add a continuation piece below the table (see append_piece); False if it added nothing."""
+        edges = self.edges
+        cells = _recolumn(piece.cells, edges, settings)
+        piece = dataclasses.replace(piece, cells=cells)
+        piece_rows = rows_of(piece)
+        skip = _repeated_header_rows(self.headers, piece_rows)
+        while skip < len(piece_rows) and not any(piece_rows[skip]):  # empty rows left over by the break
+            skip += 1
+        kept = [c for c in cells if c.row >= skip]
+        if not kept:  # spill-over page with only empty rows
+            return False
+        open_cols = {
+            i for x0, _ in open_spans if (i := _match(edges, x0, settings.stitch_x_tolerance)) is not None
+        }
+
+        out = self.cells
+        last_row = self.n_rows - 1
+        last_cells = self.grid[last_row][:]  # as they were before the split row is re-joined
+        first = skip
+        own_rows = piece_rows[skip:]
+        if own_rows and _is_split_row(self.text[last_row], own_rows[0], open_cols):
+            rest = []
+            joined: dict[int, Cell] = {}  # index in out → the cell as it was
+            for c in kept:
+                if c.row == first and c.text:
+                    target = last_cells[c.col]
+                    if target is not None:
+                        i = self.pos[id(target)]
+                        joined.setdefault(i, out[i])
+                        out[i] = dataclasses.replace(out[i], text=join_lines([out[i].text, c.text]))
+                if c.row > first:
+                    rest.append(c)
+                elif c.row_span > 1:  # a merged cell reaching below the re-joined row keeps its lower part
+                    rest.append(dataclasses.replace(c, row=c.row + 1, row_span=c.row_span - 1, text=""))
+            kept = rest
+            first += 1
+            self._replace(joined)
+        kept = [_continue_label(c, last_cells, first) for c in kept]
+        offset = self.n_rows - first
+        placed = [dataclasses.replace(c, row=c.row + offset) for c in kept]
+        self._add(placed)
+        if kept:
+            self.page_end = max(self.page_end, max(c.page for c in kept))
+        return True
+
+    def _replace(self, joined: dict[int, Cell]) -> None:
+        """Cells whose text was extended: the grid, text rows and header counts follow."""
+        rows = set()
+        for i, old in joined.items():
+            new = self.cells[i]
+            del self.pos[id(old)]
+            self.pos[id(new)] = i
+            for r in range(old.row, old.row + old.row_span):
+                row = self.grid[r]
+                for k in range(old.col, old.col + old.col_span):
+                    if row[k] is old:
+                        row[k] = new
+                rows.add(r)
+        for r in sorted(rows):
+            self._set_row_text(r)
+
+    def _add(self, placed: list[Cell]) -> None:
+        """New cells below the table: new rows only, placed in list order as Table.grid does."""
+        if not placed:
+            return
+        n_rows = max(self.n_rows, max(c.row + c.row_span for c in placed))
+        n_cols = max(self.n_cols, max(c.col + c.col_span for c in placed))
+        if n_cols > self.n_cols:
+            self._widen(n_cols)
+        first_new = self.n_rows
+        self.grid.extend([None] * n_cols for _ in range(n_rows - self.n_rows))
+        self.n_rows = n_rows
+        for c in placed:
+            self.pos[id(c)] = len(self.cells)
+            self.cells.append(c)
+            self.xs.update((c.x0, c.x1))
+            for r in range(c.row, c.row + c.row_span):
+                self.grid[r][c.col:c.col + c.col_span] = [c] * c.col_span
+        self.edges = snap_positions(self.xs, self._tolerance)
+        for r in range(first_new, n_rows):
+            self.text.append([c.text if c else "" for c in self.grid[r]])
+            if _is_header(self.text[r]):
+                self.headers[tuple(self.text[r])] += 1
 
 
 def _is_split_row(last: list[str], first: list[str], open_cols: set[int]) -> bool:
@@ -114,48 +244,11 @@ def append_piece(
 ) -> Table:
     """The table with a continuation piece added below it (a new Table; inputs are untouched).
 
-    `open_spans` are the x ranges of the table's last-row cells whose text may continue.
+    `open_spans` are the x ranges of the table's last-row cells whose text may continue. For a
+    table continuing over many pages, stitch() keeps one _Growing instead of calling this per page.
     """
-    edges = column_edges(table.cells, settings)
-    cells = _recolumn(piece.cells, edges, settings)
-    piece = dataclasses.replace(piece, cells=cells)
-    piece_rows = rows_of(piece)
-    skip = _repeated_header_rows(table, piece_rows)
-    while skip < len(piece_rows) and not any(piece_rows[skip]):  # empty rows left over by the break
-        skip += 1
-    kept = [c for c in cells if c.row >= skip]
-    if not kept:  # spill-over page with only empty rows
-        return table
-    open_cols = {
-        i for x0, _ in open_spans if (i := _match(edges, x0, settings.stitch_x_tolerance)) is not None
-    }
-
-    out = list(table.cells)
-    grid = table.grid()
-    last_row = table.n_rows - 1
-    by_id = {id(c): i for i, c in enumerate(out)}
-    first = skip
-    own_rows = piece_rows[skip:]
-    if own_rows and _is_split_row(rows_of(table)[last_row], own_rows[0], open_cols):
-        rest = []
-        for c in kept:
-            if c.row == first and c.text:
-                target = grid[last_row][c.col]
-                if target is not None:
-                    i = by_id[id(target)]
-                    out[i] = dataclasses.replace(out[i], text=join_lines([out[i].text, c.text]))
-            if c.row > first:
-                rest.append(c)
-            elif c.row_span > 1:  # a merged cell reaching below the re-joined row keeps its lower part
-                rest.append(dataclasses.replace(c, row=c.row + 1, row_span=c.row_span - 1, text=""))
-        kept = rest
-        first += 1
-    kept = [_continue_label(c, grid[last_row], first) for c in kept]
-    offset = table.n_rows - first
-    out.extend(dataclasses.replace(c, row=c.row + offset) for c in kept)
-    return dataclasses.replace(
-        table, cells=out, page_end=max(table.page_end, max(c.page for c in kept) if kept else table.page_end)
-    )
+    growing = _Growing(table, settings)
+    return growing.result() if growing.append(piece, settings, open_spans) else table
 
 
 def _continue_label(cell: Cell, last_row: list[Cell | None], first: int) -> Cell:
@@ -182,7 +275,7 @@ def _continue_label(cell: Cell, last_row: list[Cell | None], first: int) -> Cell
 
 def stitch(pieces: Sequence[Piece], settings: ExtractSettings) -> list[Table]:
     """Pieces in document order → tables, continuation pieces appended to the table they continue."""
-    out: list[Table] = []
+    out: list[Table | _Growing] = []
     last_piece: Piece | None = None
     for piece in pieces:
         t = piece.table
@@ -194,10 +287,16 @@ def stitch(pieces: Sequence[Piece], settings: ExtractSettings) -> list[Table]:
             and t.title is None
             and t.page_start == last_piece.table.page_end + 1
             and t.strategy == out[-1].strategy
-            and compatible(column_edges(out[-1].cells, settings), t, settings)
+            and compatible(_edges(out[-1], settings), t, settings)
         ):
-            out[-1] = append_piece(out[-1], t, settings, last_piece.open_spans)
+            if isinstance(out[-1], Table):
+                out[-1] = _Growing(out[-1], settings)
+            out[-1].append(t, settings, last_piece.open_spans)
         else:
             out.append(t)
         last_piece = piece
-    return out
+    return [g.result() if isinstance(g, _Growing) else g for g in out]
+
+
+def _edges(table: Table | _Growing, settings: ExtractSettings) -> list[float]:
+    return table.edges if isinstance(table, _Growing) else column_edges(table.cells, settings)
