@@ -1,0 +1,207 @@
+"""Hard limits: a time limit that fits the document (a base plus an allowance per page), a hard
+kill for a report stuck in native code with one worker and on Dask too, and a memory limit per
+worker so that a PDF bomb fails alone with a one-line reason, in every mode.
+
+The hostile PDFs are built here, byte by byte, small on disk: an image of 30,000 x 30,000 pixels,
+a content stream that inflates to 2 GB (a deflate bomb: one compressed megabyte repeated), a page
+tree nested 5,000 deep, and a million tiny objects.
+"""
+import shutil
+import signal
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import corpus_pdf
+from pipeline import executors
+from pipeline.cli import main
+from pipeline.store import read_dataset
+from pipeline.time_limit import time_limit
+from pipeline.worker import ReportTask, run_report
+from test_pipeline_bad_inputs import build_pdf, dust_page
+
+GOOD_PDF = "jiangsu-2019-party-office-budget-tables.pdf"  # 12 pages, ~2 s
+LONG_PDF = "putuo-2024-finance-bureau-final-accounts.pdf"  # 25 pages, several seconds
+
+
+# --- building hostile PDFs ------------------------------------------------------------------------
+def write_pdf(objects: list[bytes], root: int = 1) -> bytes:
+    """Objects 1..n (bodies as given) → a PDF with a classic xref table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for num, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def deflate_repeated(block: bytes, times: int) -> bytes:
+    """The zlib stream of `block` repeated `times` times, compressing the block only twice: after
+    a full flush the compressor starts afresh, so every later copy compresses to the same bytes.
+    The trailer's Adler-32 is computed over the whole inflated data, so decoders accept it."""
+    c = zlib.compressobj(9)
+    first = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    end = c.flush(zlib.Z_FINISH)[:-4]  # the final empty block, without the checksum of 2 copies
+    adler = 1
+    for _ in range(times):
+        adler = zlib.adler32(block, adler)
+    return first + again * (times - 1) + end + adler.to_bytes(4, "big")
+
+
+def one_page(content: bytes, resources: bytes = b"<< >>", more: list[bytes] = ()) -> list[bytes]:
+    return [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents 4 0 R >>"
+            % resources,
+            content, *more]
+
+
+def huge_image_pdf(side: int = 30_000) -> bytes:
+    """A page showing one grey image of side x side pixels (900 MB decoded; under 1 MB here)."""
+    row_block = bytes(side) * 35  # 35 rows a block: ~1 MB
+    pixels = deflate_repeated(row_block, side // 35) if side % 35 == 0 else zlib.compress(bytes(side * side))
+    image = stream(pixels, b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+                           b" /BitsPerComponent 8" % (side, side))
+    draw = stream(zlib.compress(b"q 595 0 0 842 0 0 cm /Im0 Do Q"))
+    return write_pdf(one_page(draw, b"<< /XObject << /Im0 5 0 R >> >>", [image]))
+
+
+def content_bomb_pdf(gigabytes: float = 2.0) -> bytes:
+    """A page whose content stream inflates to `gigabytes` of drawing operators."""
+    op = b"10 10 m 20 20 l S\n"
+    block = op * ((1 << 20) // len(op))
+    return write_pdf(one_page(stream(deflate_repeated(block, int(gigabytes * 1024)))))
+
+
+def deep_page_tree_pdf(depth: int = 5_000) -> bytes:
+    """The one page sits under `depth` nested /Pages nodes."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(depth):  # objects 2 .. depth+1 are /Pages nodes, each the parent of the next
+        num = 2 + level
+        parent = b"/Parent %d 0 R " % (num - 1) if level else b""
+        objects.append(b"<< /Type /Pages %s/Kids [%d 0 R] /Count 1 >>" % (parent, num + 1))
+    page = depth + 2
+    objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>"
+                   % (page - 1, page + 1))
+    objects.append(stream(zlib.compress(b"BT /F1 12 Tf 72 700 Td (deep) Tj ET")))
+    return write_pdf(objects)
+
+
+def million_objects_pdf(n: int = 1_000_000) -> bytes:
+    """A page whose /Contents is an array of `n` tiny streams, each drawing one short line."""
+    first = 5
+    kids = b" ".join(b"%d 0 R" % (first + i) for i in range(n))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"[" + kids + b"]"]
+    objects += [b"<< /Length 18 >>\nstream\n%03d 10 m %03d 20 l S\nendstream" % (i % 500, i % 500)
+                for i in range(n)]
+    # /Contents must be an array in the page itself: point the page at object 4's contents
+    objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents " + objects[3])
+    objects[3] = b"null"
+    return write_pdf(objects)
+
+
+def test_the_builders_make_what_they_say():
+    block = b"abc" * 1000
+    assert zlib.decompress(deflate_repeated(block, 50)) == block * 50
+    bomb = content_bomb_pdf(0.01)  # 10 MB inflated
+    assert len(bomb) < 50_000
+    assert b"/Count 1" in deep_page_tree_pdf(10) and deep_page_tree_pdf(10).count(b"/Type /Pages") == 10
+
+
+# --- the time limit fits the document -------------------------------------------------------------
+def test_a_long_report_is_read_within_its_per_page_allowance():
+    path = corpus_pdf(LONG_PDF)
+    short = run_report(path, [], timeout=1.0, timeout_per_page=0.0)
+    assert (short.status, short.report["error"]) == ("failed", "timed out after 1 s")
+    fits = run_report(path, [], timeout=1.0, timeout_per_page=2.0)  # 1 s + 25 pages × 2 s
+    assert fits.status in ("ok", "quarantined"), fits.report.get("error")
+    assert len(fits.rows.budget_lines) > 100
+
+
+def test_a_page_that_never_ends_is_still_stopped(tmp_path):
+    path = tmp_path / "dust-3p.pdf"
+    path.write_bytes(build_pdf([b"", dust_page(120_000), b""]))  # the middle page: minutes of pdfminer
+    started = time.monotonic()
+    result = run_report(path, [], timeout=1.0, timeout_per_page=1.0)
+    assert (result.status, result.report["error"]) == ("failed", "timed out after 4 s (1 s + 3 pages × 1 s)")
+    assert time.monotonic() - started < 30
+
+
+def test_the_cli_flags_set_the_limit_in_a_one_worker_pool(tmp_path):
+    path = tmp_path / "dust-2p.pdf"
+    path.write_bytes(build_pdf([dust_page(120_000), b""]))
+    out = tmp_path / "out"
+    assert main(["ingest", str(path), "--out", str(out), "--workers", "1", "--timeout", "2",
+                 "--timeout-per-page", "0.5", "--no-progress"]) == 1
+    row = read_dataset(out, "reports").iloc[0]
+    assert (row.status, row.error) == ("failed", "timed out after 3 s (2 s + 2 pages × 0.5 s)")
+    run = pd.read_json(out / "runs" / "runs.jsonl", lines=True).iloc[-1]
+    assert (run.executor, run.timeout, run.timeout_per_page) == ("1 process", 2, 0.5)
+
+
+# --- stuck in native code, with one worker and on Dask -----------------------------------------------
+@dataclass(frozen=True)
+class NativeHangTask(ReportTask):
+    """On `stuck.pdf`, what native code that never returns looks like to the time limit: SIGALRM
+    blocked, then a call that does not come back (as in test_pipeline_stuck)."""
+
+    def __call__(self, path: str):
+        if Path(path).name == "stuck.pdf":
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            with time_limit(self.timeout):
+                time.sleep(600)
+        return super().__call__(path)
+
+
+STUCK_ERROR = "timed out after 3 s and did not stop (stuck in native code); its worker was killed"
+
+
+def _stuck_inbox(tmp_path: Path) -> list[str]:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(corpus_pdf(GOOD_PDF), inbox / "stuck.pdf")
+    for name in ("a", "b"):  # quick to read: far inside the 3 s limit on a loaded machine
+        (inbox / f"{name}.pdf").write_bytes(build_pdf([b"BT /F1 12 Tf 72 700 Td (%s) Tj ET" % name.encode()]))
+    return sorted(str(p) for p in inbox.iterdir())
+
+
+def test_one_worker_kills_a_report_stuck_in_native_code(tmp_path, monkeypatch):
+    monkeypatch.setattr(executors, "STUCK_GRACE_S", 2.0)  # stuck after 2 × 3 s + 2 s
+    task = NativeHangTask(out=str(tmp_path / "out"), acceptances=[], timeout=3.0)
+    started = time.monotonic()
+    landed = {Path(x.report["source_path"]).name: x.report
+              for x in executors.run_pool(_stuck_inbox(tmp_path), task, workers=1, in_flight_per_worker=2)}
+    assert time.monotonic() - started < 120
+    assert (landed["stuck.pdf"]["status"], landed["stuck.pdf"]["error"]) == ("failed", STUCK_ERROR)
+    assert landed["a.pdf"]["status"] == landed["b.pdf"]["status"] == "ok", (landed["a.pdf"], landed["b.pdf"])
+
+
+def test_dask_kills_a_report_stuck_in_native_code(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from pipeline.dask_executor import run_on_cluster
+
+    monkeypatch.setattr(executors, "STUCK_GRACE_S", 2.0)  # the worker is this process (threads)
+    task = NativeHangTask(out=str(tmp_path / "out"), acceptances=[], timeout=3.0)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        started = time.monotonic()
+        landed = {Path(x.report["source_path"]).name: x.report
+                  for x in run_on_cluster(_stuck_inbox(tmp_path), task, client)}
+    assert time.monotonic() - started < 120
+    assert (landed["stuck.pdf"]["status"], landed["stuck.pdf"]["error"]) == ("failed", STUCK_ERROR)
+    assert landed["a.pdf"]["status"] == landed["b.pdf"]["status"] == "ok", (landed["a.pdf"], landed["b.pdf"])
