@@ -30,7 +30,7 @@ _TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总
 # Header cells typical of 决算/预算 tables (whole cell, spaces removed).
 _HEADER_WORDS = regex.compile(
     r"^(?:(?:支出)?功能分类(?:科目编码)?|(?:功能|经济)?(?:分类)?科目编码|功能科目编码|经济分类|"
-    r"(?:功能)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
+    r"(?:功能|经济|支出功能|支出经济)?(?:分类)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
     r"年[初末](?:财政拨款)?结转和结余|支出用途|上缴上级支出|对附属单位补助支出)$")
 # Self-evaluation budget tables are handled before this module is asked; never claim them.
 _SELF_EVALUATION = regex.compile(r"^(?:全年预算数|全年执行数|执行率|分值|得分)$")
@@ -63,9 +63,15 @@ def is_final_accounts_table(table: Table) -> bool:
         return False
     if any(is_indicator_header(row) for row in grid[:3]):
         return False
-    if table.title and _TITLE.search(squash(table.title)):
+    title = table.title or _grid_title(grid[:3])
+    if title and (_TITLE.search(squash(title)) or budget_table_kind(title, []) is not None):
         return True
-    return len({t for t in texts if _HEADER_WORDS.match(t)}) >= 2
+    if len({t for t in texts if _HEADER_WORDS.match(t)}) >= 2:
+        return True
+    # no caption: 三公 / 人员经费 words in the header or the first column, beside amounts
+    labels = [squash(row[0]) for row in grid if row and row[0]]
+    numbers = sum(parse_number(t) is not None for row in grid for t in row if t)
+    return numbers >= 2 and budget_table_kind(None, texts + labels) is not None
 
 
 # ---- columns -------------------------------------------------------------------------------
@@ -408,6 +414,16 @@ class Piece:
     blocks: list[Block]
 
 
+def _grid_title(rows: list[list[str]]) -> str | None:
+    """A caption printed as the first row of the grid (收支总表（预算表1）), for a table that has
+    none above it."""
+    for row in rows:
+        texts = list(dict.fromkeys(squash(t) for t in row if squash(t)))
+        if is_title_row(row) and len(texts) == 1 and not declared_unit(texts[0]) and "单位" not in texts[0]:
+            return texts[0]
+    return None
+
+
 def _continues(prev: Piece | None, table: Table, title: str | None, header: tuple[str, ...]) -> bool:
     """A piece of the table before it: the next page, the same columns, the same caption (or none)
     and the same header (or none, the header not repeated)."""
@@ -433,11 +449,12 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     prev = state.get("budget_piece")
     start, blocks = table_blocks(grid, text_grid, settings)
     header = tuple(squash(t) for row in text_grid[:start] for t in row)
-    title = context.get("table_title") or table.title
+    title = context.get("table_title") or table.title or _grid_title(text_grid[:start])
     continues = _continues(prev, table, title, header)
     if continues and not header:
         start, blocks = 0, prev.blocks
-    kind = (prev.kind if continues else None) or budget_table_kind(title, list(header))
+    # a 决算/预算 grid of no standard kind is still checked for its own arithmetic
+    kind = (prev.kind if continues else None) or budget_table_kind(title, list(header)) or "budget_table"
     unit = money_unit(table, text_grid) or (prev.unit if continues else None)
     title = title or (prev.title if continues else None)
     logical = prev.logical if continues else context.get("table_id")

@@ -18,7 +18,7 @@ _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．�
 # Rows of column numbers (栏次 1 2 3 …) belong to the header but name nothing.
 _COLUMN_NUMBERS = regex.compile(r"^栏次$")
 # A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
-_CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额)?单位[:：]")
+_CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额|预算|编制|填报)?单位(?:名称)?[:：]|^部门[:：]")
 # Sum words name no measure of their own: 本年支出 / 小计 is the 本年支出 column.
 SUM_WORDS = frozenset({"小计", "合计"})
 # Sum words that may end a column path: the column is the total of its header group.
@@ -61,10 +61,12 @@ def header_end(text_grid: list[list[str]], settings: HeaderSettings = DEFAULT,
 
 
 def is_title_row(texts: list[str]) -> bool:
-    """A caption printed inside the grid (预算03表支出总表, 单位：万元): one text across every
-    column of a table wider than two columns. It names the table, never a measure."""
+    """A caption printed inside the grid (预算03表支出总表; 预算单位：长春市信访局 | 单位：万元): a row
+    of a table wider than two columns holding only caption texts. It names the table, never a
+    measure."""
     squashed = [squash(t) for t in texts]
-    return len(squashed) > 2 and len(set(squashed)) == 1 and bool(_CAPTION.search(squashed[0]))
+    distinct = {t for t in squashed if t}
+    return len(squashed) > 2 and bool(distinct) and all(_CAPTION.search(t) for t in distinct)
 
 
 def column_paths(text_grid: list[list[str]], end: int,

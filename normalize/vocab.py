@@ -155,22 +155,23 @@ NARRATIVE_GRADE = regex.compile(
 ROW_NUMBER_COLUMN = _whole(r"行次", r"行号", r"序号")
 # Standard tables, from a title normalised by `budget_title_key` (预算 read as 决算, 收支 as 收入支出);
 # first match wins. The kind a continuation piece inherits from its first piece.
+_TABLE_END = r"(?:决算|预算)?(?:执行)?(?:总体)?(?:情况)?(?:总|明细)?表"
 BUDGET_TABLE_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
     ("three_public", regex.compile(r"三公")),
     ("appropriation_summary", regex.compile(r"财政拨款收入支出.*总(?:体情况)?表")),
     ("summary", regex.compile(r"收入支出.*总(?:体情况)?表")),
     ("gpb_basic", regex.compile(r"一般公共预算.*基本支出")),
-    ("gpb_expenditure", regex.compile(r"一般公共预算(?:财政拨款)?支出")),
+    ("gpb_expenditure", regex.compile(r"一般公共预算(?:财政拨款)?(?:项目)?支出")),
     ("fund", regex.compile(r"政府性基金|国有资本经营")),
-    ("project_expenditure", regex.compile(r"项目支出(?:决算|执行情况)?(?:总)?表")),
-    ("basic", regex.compile(r"基本支出(?:决算|总)?表")),
-    ("income", regex.compile(r"收入(?:决算|总体情况)?(?:总)?表$")),
-    ("expenditure", regex.compile(r"支出(?:决算|总体情况)?(?:总)?表(?:[（(].*[）)])?$")),
+    ("project_expenditure", regex.compile(r"项目支出" + _TABLE_END)),
+    ("basic", regex.compile(r"基本支出.*表")),
+    ("income", regex.compile(r"收入" + _TABLE_END + r"$")),
+    ("expenditure", regex.compile(r"支出" + _TABLE_END + r"(?:[（(].*[）)])?$")),
 )
 # Header cells that tell a kind when the title does not (a continuation without caption).
 BUDGET_HEADER_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
     ("three_public", regex.compile(r"因公出国|公务接待|公务用车")),
-    ("gpb_basic", regex.compile(r"^(?:人员经费|公用经费)$")),
+    ("gpb_basic", regex.compile(r"^(?:人员经费|公用经费|人员支出|日常公用支出)$")),
     ("income", regex.compile(r"^本年收入合计$")),
     ("expenditure", regex.compile(r"^本年支出合计$")),
 )
@@ -178,7 +179,7 @@ BUDGET_HEADER_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
 THREE_PUBLIC_PARTS: dict[str, regex.Pattern] = {
     "合计": regex.compile(r"^(?:“?三公”?经费)?(?:合计|总计)$"),
     "因公出国（境）费": regex.compile(r"^因公出国[（(]?境[）)]?费(?:用)?$"),
-    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?费(?:小计)?$|^小计$"),
+    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?费(?:小计)?$"),
     "公务用车购置费": regex.compile(r"^公务用车购置费$"),
     "公务用车运行费": regex.compile(r"^公务用车运行(?:维护)?费$"),
     "公务接待费": regex.compile(r"^公务接待费(?:用)?$"),
@@ -188,5 +189,6 @@ THREE_PUBLIC_PARTS: dict[str, regex.Pattern] = {
 def budget_title_key(title: str | None) -> str:
     """'2024年度收支预算总表' → '2024年度收入支出决算总表': one spelling for 预算 and 决算 titles."""
     t = regex.sub(r"[\s“”\"'‘’]", "", str(title or ""))
+    t = regex.sub(r"[（(](?:预算|决算)?表?\d+[）)]$", "", t)  # 收入总表(预算表2): the number, not the name
     t = t.replace("预算表", "决算表").replace("收支", "收入支出").replace("预算总表", "决算总表")
     return t

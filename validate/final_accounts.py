@@ -19,6 +19,7 @@ from normalize.vocab import THREE_PUBLIC_PARTS
 SUITE = "final_accounts"
 _NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
 _SPACE = regex.compile(r"\s+")
+_OF_WHICH = regex.compile(r"^其中[:：]?")
 _TOP_NUMBER = regex.compile(r"^\s*[一二三四五六七八九十]+、")
 _TOTAL = ("合计", "小计")
 # Columns that stand beside the year's flows and never add into a row total.
@@ -331,45 +332,72 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     return out
 
 
-def _three_public_part(path: str) -> str | None:
-    for text in reversed([p for p in path.split("/") if p]):
-        for part, pattern in THREE_PUBLIC_PARTS.items():
-            if pattern.match(text):
-                return part
+def _named_part(text: str) -> str | None:
+    for part, pattern in THREE_PUBLIC_PARTS.items():
+        if part != "小计" and pattern.match(text):
+            return part
     return None
+
+
+def _three_public_part(path: str) -> str | None:
+    """The 三公 part a column path names: its most specific named header; a bare 小计 is
+    reported as '小计' (the group's total or the vehicle subtotal, by its neighbours)."""
+    parts = [p for p in path.split("/") if p]
+    for text in reversed(parts):
+        named = _named_part(text)
+        if named:
+            return named
+    return "小计" if parts and parts[-1] == "小计" else None
+
+
+def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSettings) -> list[Comparison]:
+    out = []
+    vehicle_parts = ("公务用车购置费", "公务用车运行费")
+    vehicle = g.get("公务用车购置及运行费")
+    if vehicle is not None and all(p in g for p in vehicle_parts):
+        out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
+                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts]))
+    total = g.get("合计")
+    if total is None or "因公出国（境）费" not in g or "公务接待费" not in g:
+        return out
+    car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
+    if car:
+        out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
+                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
+                            total, [g["因公出国（境）费"], *car, g["公务接待费"]]))
+    return out
 
 
 def three_public(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费, and 公务用车购置及运行费 =
-    购置费 + 运行费, per row and per column group (预算数 / 决算数), from the header words."""
+    购置费 + 运行费: per row and column group (预算数 / 决算数) where the header names the parts
+    (the usual layout), per column where the rows do (项目 | 预算数: 1、因公出国（境）费用 …)."""
     out = []
-    for (table_id, title, row), line in _groups([x for x in fa if x.kind == "three_public"],
-                                                 "table_id", "table_title", "row").items():
+    mine = [x for x in fa if x.kind == "three_public"]
+    for (table_id, title, row), line in _groups(mine, "table_id", "table_title", "row").items():
         groups: dict[str, dict[str, Line]] = defaultdict(dict)
         for x in line:
             part = _three_public_part(x.path)
             if part is None:
                 continue
             rest = [p for p in x.path.split("/") if p and _three_public_part(p) is None]
-            groups["/".join(rest)].setdefault(part, x)
-        vehicle_parts = ("公务用车购置费", "公务用车运行费")
+            g = groups["/".join(rest)]
+            if part == "小计":  # 预算数/合计 … 预算数/小计: the vehicle subtotal; 当年预算/小计: the total
+                part = "公务用车购置及运行费" if "合计" in g else "合计"
+            g.setdefault(part, x)
         for key, g in groups.items():
-            # the 购置 / 运行 columns sit under 公务用车购置及运行费, whose group key is the same
             where = f"{title} / {key + ' / ' if key else ''}{line[0].label or line[0].line_label}".strip()
-            vehicle = g.get("公务用车购置及运行费")
-            if vehicle is not None and all(p in g for p in vehicle_parts):
-                out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
-                                    "公务用车购置及运行费 = 购置费 + 运行费", vehicle,
-                                    [g[p] for p in vehicle_parts]))
-            total = g.get("合计")
-            if total is None or "因公出国（境）费" not in g or "公务接待费" not in g:
-                continue
-            car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
-            if not car:
-                continue
-            out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
-                                "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
-                                total, [g["因公出国（境）费"], *car, g["公务接待费"]]))
+            out += _three_public_sums(where, g, settings)
+    for (_, title, measure), t in _groups(mine, "logical", "table_title", "measure").items():
+        g: dict[str, Line] = {}
+        for x in t:
+            if _three_public_part(x.path) is not None:
+                continue  # the header names this column's part: read per row above
+            part = _named_part(_OF_WHICH.sub("", x.label))
+            if part is not None and x.amount is not None:
+                g.setdefault(part, x)
+        if len(g) >= 3:
+            out += _three_public_sums(f"{title} / {measure}", g, settings)
     return out
 
 
