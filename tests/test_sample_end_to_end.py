@@ -172,3 +172,37 @@ def test_project_sample_lands(project):
     assert result.report["fiscal_year"] == truth["fiscal_year"]
     failed = [c for c in result.checks if c.severity == "error" and not c.passed]
     assert failed == [], failed
+
+
+def _seed_pairs_with_level2() -> list[tuple[str, str]]:
+    """(二级指标, 指标名称) of the seed's 计划/完成 tables, the 二级 label carried down as printed."""
+    from conftest import CORPUS
+
+    seed = CORPUS.parent / "seed" / "hongqiao-2024-unit-self-evaluation.txt"
+    level2, in_pairs, out = None, False, []
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 4:
+            continue
+        if cols[0] == "指标名称" or cols[3] == "指标目标值":
+            in_pairs = cols[0] == "指标名称"
+            continue
+        if in_pairs:
+            level2 = cols[0] or level2
+            out.append((level2, cols[1]))
+    return out
+
+
+def test_seed_rates_filed_under_timeliness_are_warnings(seed):
+    """The publisher filed accuracy and pass rates (准确率, 合格率) under 时效指标 in its 计划/完成
+    table: each is one warning naming the row; nothing blocks the report."""
+    result, _ = seed
+    misfiled = [name for level2, name in _seed_pairs_with_level2()
+                if level2 == "时效指标" and name.endswith(("准确率", "合格率"))]
+    assert misfiled == ["福利费发放准确率", "服装验收合格率", "和谐贡献奖发放准确率",
+                        "各类社会保障补贴发放准确率", "特困医疗补助发放准确率", "岗位补贴发放准确率"]
+    warned = [c for c in result.checks if c.check == "indicator.level2_matches_name"]
+    assert [c.observed for c in warned] == [f"时效指标: {name}" for name in misfiled]
+    assert all(c.severity == "warning" and not c.passed and not c.blocking for c in warned)
+    assert [c.page for c in warned] == [9, 9, 10, 10, 10, 10]  # the 计划/完成 table (p.5 files them under 质量指标)
+    assert result.report["status"] == "ok"
