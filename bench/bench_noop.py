@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,16 +40,21 @@ def tiny_pdf(n: int) -> bytes:
     return bytes(out)
 
 
-def ingest(inbox: Path, out: Path, workers: int) -> tuple[float, int]:
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def ingest(inbox: Path, out: Path, workers: int) -> tuple[float, int, float]:
     cmd = [sys.executable, "-m", "pipeline", "ingest", str(inbox), "--out", str(out),
            "--workers", str(workers), "--no-progress"]
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if proc.returncode not in (0, 1):
         raise SystemExit(f"ingest failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return seconds, proc.returncode
+    return seconds, proc.returncode, cpu
 
 
 def main() -> None:
@@ -65,12 +71,14 @@ def main() -> None:
         p = inbox / f"report-{i:05}.pdf"
         if not p.exists():
             p.write_bytes(tiny_pdf(i))
-    first, code = ingest(inbox, out, args.workers)
+    first, code, _ = ingest(inbox, out, args.workers)
     print(f"first ingest of {args.n} inputs: {first:.1f} s (exit {code})")
-    times = [ingest(inbox, out, args.workers)[0] for _ in range(args.repeat)]
+    runs = [ingest(inbox, out, args.workers) for _ in range(args.repeat)]
+    times, cpus = [r[0] for r in runs], [r[2] for r in runs]
     print(f"no-op re-run over {args.n} unchanged inputs, whole process, {args.repeat} runs:"
-          f" median {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s"
-          f" (target < 1.5 s)")
+          f" median {statistics.median(times):.2f} s wall, min {min(times):.2f} s, max {max(times):.2f} s"
+          f" (target < 1.5 s); {statistics.median(cpus):.2f} s CPU; load average"
+          f" {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"inputs and outputs in {base}")
 
 
