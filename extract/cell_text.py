@@ -92,6 +92,24 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     return [lines[i] for i in order]
 
 
+def merge_dropped(lines: list[list[Char]]) -> list[list[Char]]:
+    """A glyph of another font whose box sits lower on the same baseline (重庆's ASCII `(` `)` beside
+    Han text, 7.75 pt down) forms a band of its own that overlaps the line above and fills its gaps:
+    it belongs to that line. A wrapped line never overlaps the one above it."""
+    out: list[list[Char]] = []
+    out_bands: list[tuple[float, float]] = []
+    for line in lines:
+        band = (min(c["top"] for c in line), max(c["bottom"] for c in line))
+        # (a glyph's box may be wider than its advance: compare where glyphs start)
+        if out and band[0] < out_bands[-1][1] and not any(
+                b["x0"] - 0.5 < a["x0"] < b["x1"] - 0.5 for a in line for b in out[-1]):
+            out[-1] = sorted(out[-1] + line, key=lambda c: c["x0"])
+            continue
+        out.append(line)
+        out_bands.append(band)
+    return out
+
+
 def split_line(line: Sequence[Char], gap: float) -> list[list[Char]]:
     """Cut one line (sorted left to right) wherever two glyphs are more than `gap` apart."""
     parts: list[list[Char]] = []
@@ -147,7 +165,7 @@ def join_lines(texts: Iterable[str]) -> str:
 
 
 def cell_text(chars: Iterable[Char], space_gap: float) -> str:
-    return join_lines(line_text(line, space_gap, strip=False) for line in group_lines(chars))
+    return join_lines(line_text(line, space_gap, strip=False) for line in merge_dropped(group_lines(chars)))
 
 
 def dominant_size(chars: Sequence[Char]) -> float:

@@ -89,6 +89,24 @@ def _unit_from_prose(out, table: Table, doc: Document) -> None:
         line["value"], line["unit"] = to_yuan(line["value"], unit), "元"
 
 
+def evaluated_projects(doc: Document) -> list[tuple[int, str]]:
+    """(page, project) where a project's evaluation report begins: its title, printed larger than
+    the prose, possibly over two lines (…维护费项目 / 绩效评价报告)."""
+    body = sorted(l.size for l in doc.lines if not l.in_table and l.size)
+    if not body:
+        return []
+    prose = body[len(body) // 2]
+    big = [l for l in doc.lines if not l.in_table and l.size > prose * 1.05]
+    out = []
+    for a, b in zip(big, big[1:] + [None]):
+        for text in filter(None, ["".join(a.text.split()),
+                                  "".join((a.text + b.text).split()) if b is not None and b.page == a.page else None]):
+            m = vocab.EVALUATION_TITLE.match(text)
+            if m:
+                out.append((a.page, m.group("project")))
+    return out
+
+
 def narrative_score(doc: Document) -> tuple[float | None, str | None]:
     """An evaluation report's score and grade from its prose: 综合得分为92.25分，评价等级为"优"."""
     text = "".join("".join(line.text.split()) for line in doc.lines if not line.in_table)
@@ -112,6 +130,7 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     indicators, lines, notes, kinds, anatomies = [], [], [], [], []
     scores, grades, units = [], [], []
     state: dict = {}
+    evaluated = evaluated_projects(doc)
     for i, table in enumerate(doc.tables, 1):
         an = anatomy(table)
         family, _ = best_family(table, an)
@@ -124,7 +143,8 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
                               "message": f"a table of numbers ({table.title or 'untitled'}) fits no known table family; its cells are kept in `cells` only"})
             continue
         context = {"report_id": report_id, "table_id": tid, "section": table.section,
-                   "table_title": table.title, "state": state}
+                   "table_title": table.title, "state": state,
+                   "project": next((p for page, p in reversed(evaluated) if page <= table.page_start), None)}
         out = family.rows(table, an, context)
         _unit_from_prose(out, table, doc)
         indicators += out.indicators

@@ -143,6 +143,9 @@ REPORT_KINDS = (
     ("final_accounts", regex.compile(r"决算")),
     ("budget", regex.compile(r"预算")),
 )
+# The title of a project's evaluation report inside a longer document (国家信访局's 决算 attaches
+# 2024年度全国信访信息系统维护费项目绩效评价报告): its tables belong to that project.
+EVALUATION_TITLE = regex.compile(r"^(?:(?:19|20)\d{2}年度?)?(?P<project>\p{Han}.{1,60}?)项目(?:支出)?(?:绩效)?评价报告$")
 # Narrative score and grade of evaluation reports: 综合得分为92.25分，评价等级为"优".
 NARRATIVE_SCORE = regex.compile(
     r"(?:综合|总|评价|自评|最终|绩效评价)?(?:得分|评分|分数)(?:为|是|达到)?\s*[:：]?\s*(\d{2,3}(?:\.\d{1,2})?)\s*分"
