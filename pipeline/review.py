@@ -455,7 +455,8 @@ def _index(d: _Data, site: Path) -> str:
         name = _e(r.unit_name) or _e(Path(str(r.source_path)).name)
         link = f"<a href='r/{r.report_id}.html'>{name}</a>" if page.exists() else name
         csv = f"<a href='r/{r.report_id}-issues.csv'>csv</a>" if page.exists() else ""
-        rows.append(f"<tr class='report' data-report='{r.report_id}'><td>{link}</td><td>{_e(r.title)}</td>"
+        file = f"<br><span class='muted'>{_e(Path(str(r.source_path)).name)}</span>"  # units repeat
+        rows.append(f"<tr class='report' data-report='{r.report_id}'><td>{link}{file}</td><td>{_e(r.title)}</td>"
                     f"<td>{_e(r.fiscal_year)}</td><td>{_e(r.report_kind)}</td>"
                     f"<td class='status-{_e(r.status)}'>{_e(r.status)}</td><td>{e}</td><td>{w}</td>"
                     f"<td>{a or ''}</td><td>{_e(r.error)[:160]}</td><td>{csv}</td></tr>")
