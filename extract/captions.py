@@ -14,7 +14,9 @@ import regex
 from extract.model import Table, TextLine
 from extract.settings import ExtractSettings
 
-UNIT = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+# The colon may be drawn apart from its line (重庆: `单位万元` with `:` a line below it): without
+# one, only a money unit right after 单位 counts (not 单位名称…).
+UNIT = regex.compile(r"(?:金额|计量)?单位\s*(?:[:：]\s*|(?=(?:亿元|万元|千元|元)(?!\p{Han})))([^\s,，;；)）]+)")
 # `\d.` is a heading number unless a short number follows (2.5万元); `2.2024年…` is a heading
 HEADING = regex.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇]+部分|[一二三四五六七八九十]+[、.．]"
