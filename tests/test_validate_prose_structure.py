@@ -133,3 +133,12 @@ def test_an_all_funds_figure_is_not_compared_with_a_one_fund_table():
     checks = [c for c in result.checks if c.check == "prose.matches_table" and "2,131.61" in (c.observed or "")]
     assert not any("一般公共预算支出预算表" in (c.expected or "") for c in checks)
     assert not any(c.check.startswith("prose.") and c.blocking for c in result.checks)
+
+
+def test_a_sentence_broken_by_a_page_and_its_number_is_one_sentence(national):
+    """National p.23 ends `…基本支出 10234.37 万元，其` above its page number 21; p.24 starts `中：人员经费
+    7967.72 万元`. The number used to start a paragraph of its own (`21中：人员经费…`)."""
+    checks = [c for c in national.checks if c.check == "prose.matches_table" and "人员经费" in c.message]
+    assert checks and all(c.passed for c in checks)
+    assert any("基本支出10234.37万元，其中：人员经费" in c.message for c in checks)
+    assert not any("21中" in c.message for c in national.checks)
