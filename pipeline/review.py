@@ -301,7 +301,11 @@ class _Data:
 
 def _read(out: Path) -> _Data:
     kw = dict(include_quarantined=True)
-    return _Data(load.reports(out, **kw), load.checks(out, **kw), load.tables(out, **kw),
+    checks = load.checks(out, **kw)
+    for col in ("table_id", "accepted"):  # ours, not the contract's: an older or newer writer may lack them
+        if col not in checks.columns:
+            checks[col] = pd.NA
+    return _Data(load.reports(out, **kw), checks, load.tables(out, **kw),
                  load.cells(out, **kw), load.indicators(out, **kw),
                  load.budget_lines(out, money="decimal", **kw))
 
