@@ -3,7 +3,8 @@
 A page number printed at the foot of one page must not join the figure that starts the next
 (`7` + `3,307.07万元` read as `73,307.07`). Furniture is found two ways, both only among lines
 outside tables that sit in the top or bottom band of their page (_BAND × ExtractSettings.page_margin_ratio):
-- by shape: `7`, `- 7 -`, `— 7 —`, `第 7 页`, `第7页 共20页`, `7 / 20`, `Page 7 of 20`;
+- by shape: `- 7 -`, `— 7 —`, `第 7 页`, `第7页 共20页`, `7 / 20`, `Page 7 of 20`; a bare `7` when the
+  document's bare numbers agree with their pages (same printed-minus-page offset on two pages);
 - by repetition: the same text (digits aside) in the same band on several pages, e.g. a running
   title `2024年度部门决算` or `上海市普陀区财政局` printed on every page.
 Lines are only flagged (TextLine.furniture), never dropped: captions and report metadata may still
@@ -38,8 +39,32 @@ _MIN_REPEATS = 3
 _BAND = 1.5
 
 
+_BARE = regex.compile(r"^\s*" + _N + r"\s*$")
+# A bare number alone on a page (no other to agree with) is a page number only this close to the count.
+_LONE_SLACK = 20
+
+
 def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def _bare_value(text: str) -> int | None:
+    return int(regex.sub(r"\s", "", text)) if _BARE.match(text) else None
+
+
+def _numbering_agrees(candidates: list[TextLine], page_count: int) -> set[int]:
+    """ids of bare-number lines (`7`) that number their pages: printed number − page is the same
+    on another page too (a cover page shifts it, a book excerpt starts at 12), or, for a lone one,
+    the number is within reach of the page count. A lone 2489 at a page's foot is a figure."""
+    offsets: dict[int, set[int]] = defaultdict(set)
+    for ln in candidates:
+        offsets[_bare_value(ln.text) - ln.page].add(ln.page)
+    ok = set()
+    for ln in candidates:
+        value = _bare_value(ln.text)
+        if len(offsets[value - ln.page]) >= 2 or (len(candidates) == 1 and value <= page_count + _LONE_SLACK):
+            ok.add(id(ln))
+    return ok
 
 
 def _band(line: TextLine, height: float, settings: ExtractSettings) -> str | None:
@@ -71,13 +96,16 @@ def furniture_flags(
         if band:
             pages_of[(band, _key(ln.text))].add(ln.page)
     need = min(_MIN_REPEATS, max(2, len(heights)))
+    bare = [ln for ln, band in zip(lines, bands) if band and _bare_value(ln.text) is not None]
+    numbering = _numbering_agrees(bare, max(heights, default=0))
     flags = []
     for ln, band in zip(lines, bands):
         if band is None:
             flags.append(False)
             continue
-        repeated = len(pages_of[(band, _key(ln.text))]) >= need and not _key(ln.text).strip("#") == ""
-        flags.append(is_page_number(ln.text) or repeated)
+        repeated = len(pages_of[(band, _key(ln.text))]) >= need and _key(ln.text).strip("#") != ""
+        number = id(ln) in numbering if _bare_value(ln.text) is not None else is_page_number(ln.text)
+        flags.append(number or repeated)
     return flags
 
 

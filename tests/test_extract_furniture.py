@@ -137,3 +137,16 @@ def test_no_corpus_figure_carries_a_page_number():
     raws = {r for f in figures_of(doc) for r in f.raws if r}
     pages_text = "\n".join(l.text.replace(" ", "") for l in doc.lines if not l.furniture)
     assert raws and all(r in pages_text for r in raws)
+
+
+def test_bare_numbers_are_page_numbers_only_where_they_number_the_pages():
+    """Pages 3-5 print 1, 2, 3 at their foot (a cover and a contents page before them); a 2489 at the
+    foot of page 4, on the same line as prose figures of an overflowing page, is not a page number."""
+    from extract.furniture import furniture_flags
+    from extract.model import TextLine
+    from extract.settings import DEFAULT
+    foot = [TextLine(p, str(p - 2), 290, 790, 296, 800, 10) for p in (3, 4, 5)]
+    figure = TextLine(4, "2489", 400, 790, 430, 800, 10)
+    body = [TextLine(p, "正文。", 72, 100, 200, 112, 12) for p in (3, 4, 5)]
+    flags = furniture_flags(foot + [figure] + body, {p: PAGE_H for p in range(1, 6)}, DEFAULT)
+    assert flags == [True, True, True, False, False, False, False]
