@@ -20,6 +20,7 @@ SUITE = "final_accounts"
 _NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
 _SPACE = regex.compile(r"\s+")
 _OF_WHICH = regex.compile(r"^其中[:：]?")
+_ENUM = regex.compile(r"^(?:[（(][\d一二三四五六七八九十]+[）)]|\d+[.、])")
 _TOP_NUMBER = regex.compile(r"^\s*[一二三四五六七八九十]+、")
 _TOTAL = ("合计", "小计")
 # Columns that stand beside the year's flows and never add into a row total.
@@ -353,18 +354,18 @@ def _three_public_part(path: str) -> str | None:
 def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSettings) -> list[Comparison]:
     out = []
     vehicle_parts = ("公务用车购置费", "公务用车运行费")
+    # A part printed blank has no line: it counts as zero, as long as most parts are printed.
     vehicle = g.get("公务用车购置及运行费")
-    if vehicle is not None and all(p in g for p in vehicle_parts):
+    if vehicle is not None and any(p in g for p in vehicle_parts):
         out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
-                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts]))
+                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts if p in g]))
     total = g.get("合计")
-    if total is None or "因公出国（境）费" not in g or "公务接待费" not in g:
-        return out
     car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
-    if car:
+    parts = [g[p] for p in ("因公出国（境）费",) if p in g] + car + [g[p] for p in ("公务接待费",) if p in g]
+    groups_present = sum(("因公出国（境）费" in g, bool(car), "公务接待费" in g))
+    if total is not None and groups_present >= 2:
         out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
-                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",
-                            total, [g["因公出国（境）费"], *car, g["公务接待费"]]))
+                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费", total, parts))
     return out
 
 
@@ -393,7 +394,7 @@ def three_public(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
         for x in t:
             if _three_public_part(x.path) is not None:
                 continue  # the header names this column's part: read per row above
-            part = _named_part(_OF_WHICH.sub("", x.label))
+            part = _named_part(_ENUM.sub("", _OF_WHICH.sub("", x.label)))
             if part is not None and x.amount is not None:
                 g.setdefault(part, x)
         if len(g) >= 3:
