@@ -21,7 +21,7 @@ def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[Che
 
     lines = rows.budget_lines
     comparisons = []
-    comparisons += budget_execution.comparisons(lines, settings)
+    comparisons += budget_execution.comparisons(lines, settings, rows.tables)
     comparisons += final_accounts.comparisons(lines, settings)
     figures = prose_checks.figures_of(doc)
     comparisons += prose_checks.comparisons(figures, lines, settings)

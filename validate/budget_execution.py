@@ -14,13 +14,19 @@ AMOUNT_MEASURES = ("全年预算数", "全年执行数", "年初预算数")
 _TOTAL_WORDS = ("合计", "总计", "小计", "年度资金总额", "总额")
 
 
-def execution_tables(lines: pd.DataFrame) -> list[pd.DataFrame]:
-    """The budget execution tables of a report: tables with 资金来源/资金结构 lines or an 执行率 measure,
-    not belonging to a project (project tables have their own checks)."""
+def execution_tables(lines: pd.DataFrame, tables: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """The budget execution tables of a report, as normalize decided them: the tables it filed as
+    kind `budget` (a self-evaluation's execution table) in `tables`. Without `tables` (rows built
+    by hand), the lines of no 决算/预算 table and no project that carry 资金来源/资金结构 groups or
+    an 执行率."""
     if lines.empty:
         return []
+    if tables is not None and not tables.empty and "kind" in tables.columns:
+        ids = set(tables.loc[tables["kind"] == "budget", "table_id"])
+        return [t for _, t in lines[lines["table_id"].isin(ids)].groupby("table_id", sort=False)]
     out = []
-    for _, t in lines.groupby("table_id", sort=False, dropna=False):
+    own = lines if "budget_table" not in lines.columns else lines[lines["budget_table"].isna()]
+    for _, t in own.groupby("table_id", sort=False, dropna=False):
         if t["project"].notna().any():
             continue
         has_groups = t["line_group"].isin([SOURCE, STRUCTURE]).any()
@@ -48,10 +54,15 @@ def _title(t: pd.DataFrame) -> str:
     return str(title.iloc[0]) if not title.empty else "budget table"
 
 
-def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def comparisons(lines: pd.DataFrame, settings: ValidateSettings,
+                tables: pd.DataFrame | None = None) -> list[Comparison]:
+    """With `tables`, rates are left to validate/forms.py, which checks every form's rates (and
+    records template placeholders as not applied); the sums below are this module's alone."""
     out: list[Comparison] = []
     sev = settings.table_severity
-    for t in execution_tables(lines):
+    if tables is not None and (tables.empty or "kind" not in tables.columns):
+        tables = None  # rows built by hand, without the tables normalize files
+    for t in execution_tables(lines, tables):
         title, table_id = _title(t), t["table_id"].iloc[0]
         amounts = t[t["unit"] == "元"]
         # 1. No negative amounts.
@@ -90,7 +101,8 @@ def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Compari
                                      total, s, tol, fmt_amount(total),
                                      f"{' + '.join(fmt_number(v) for v in parts['value'])} = {fmt_amount(s)}",
                                      total_row["page"], table_id))
-        out.extend(rate_comparisons(t, title, "budget.execution_rate", SUITE, settings))
+        if tables is None:
+            out.extend(rate_comparisons(t, title, "budget.execution_rate", SUITE, settings))
     return out
 
 
