@@ -102,9 +102,9 @@ def check_cells(check, cells: pd.DataFrame, lines: pd.DataFrame,
     """(row, col) of the cells of `check.table_id` that the check compared.
 
     Checks name their table and page but not their cells, so the cells are found from what the
-    check printed: budget-line cells whose value is one of the check's figures, kept to the lines
-    whose label, item or code the check names when it names any; cells of indicator rows whose
-    name the check quotes; failing both, any cell holding only one of the figures.
+    check printed: for each of its figures the budget-line cells printing it, and where several do,
+    those in the rows (label, item, code) and then the columns (measure) the check names; else the
+    cells of indicator rows whose name the check quotes; else any cell holding only a figure.
     """
     text = " ".join(str(v) for v in (check.message, check.observed, check.expected) if pd.notna(v))
     nums = figures(f"{check.observed or ''} {check.expected or ''}") if pd.notna(check.observed) \
@@ -112,11 +112,21 @@ def check_cells(check, cells: pd.DataFrame, lines: pd.DataFrame,
     hits: set[tuple[int, int]] = set()
     boxes = list(cells[_BOX].itertuples(index=False))  # one pass: itertuples per line is slow
     if len(lines):
-        matched = lines[lines.value.map(lambda v: pd.notna(v) and Decimal(str(v)) in nums)]
-        named = matched[matched.apply(lambda r: any(
-            pd.notna(r[k]) and str(r[k]) in text for k in ("line_item", "line_label", "code")), axis=1)] \
-            if len(matched) else matched
-        for box in (named if len(named) else matched)[["page", "x0", "top", "x1", "bottom"]].itertuples():
+        # the printed figure (raw): checks print amounts in the table's unit (万元), values are in 元
+        printed = lines.raw.map(cell_number)
+        value = lines.value.map(lambda v: Decimal(str(v)) if pd.notna(v) else None)
+        kept = []
+        for n in nums:
+            cand = lines[(printed == n) | (value == n)]
+            # a figure printed in several cells: the ones in the rows the check names, then its columns
+            for keys in (("line_item", "line_label", "code"), ("measure",)):
+                if len(cand) > 1:
+                    named = cand[cand.apply(lambda r: any(
+                        pd.notna(r[k]) and str(r[k]) in text for k in keys), axis=1)]
+                    cand = named if len(named) else cand
+            kept.append(cand)
+        matched = pd.concat(kept) if kept else lines.iloc[:0]
+        for box in matched[["page", "x0", "top", "x1", "bottom"]].itertuples():
             rc = _cell_of(box, boxes)
             if rc:
                 hits.add(rc)
@@ -337,7 +347,7 @@ def _highlights(d: _Data, failed: pd.DataFrame) -> dict[str, set[tuple[int, int]
         out.setdefault(tid, set()).update(hits)
         failed.at[i, "_cells"] = "; ".join(
             f"{t} (p.{int(p)})" for t, p in cells[[(int(r), int(k)) in hits for r, k in zip(cells.row, cells.col)]]
-            [["text", "page"]].itertuples(index=False))
+            [["text", "page"]].itertuples(index=False) if pd.notna(t) and str(t).strip())
     return out
 
 
