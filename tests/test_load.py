@@ -121,3 +121,21 @@ def test_an_empty_folder_reads_as_empty_frames_and_views(tmp_path):
     assert load.duckdb(tmp_path).execute("SELECT count(*) FROM checks").fetchone()[0] == 0
     with pytest.raises(ValueError, match="unknown dataset"):
         load.read("rows", tmp_path)
+
+
+def test_a_file_written_before_a_column_existed_reads_it_as_null(out, tmp_path, n_landed):
+    """The contract lets columns be added: files an older version wrote must still load."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    (path,) = (copy / "indicators").rglob("*.parquet")
+    old = pq.read_table(path)
+    pq.write_table(old.drop_columns(["deviation_note", "weight"]), path)
+    ind = load.indicators(copy)
+    assert len(ind) == n_landed
+    assert ind.deviation_note.isna().all() and ind.weight.isna().all()
+    assert ind.weight.dtype == "Float64" and ind.deviation_note.dtype == "string"
+    assert (ind.name == load.indicators(out).name).all()
