@@ -92,6 +92,8 @@ def report_metadata(doc: Document) -> dict:
     table_text = " ".join([t.title for t in doc.tables[:1] if t.title] +
                           [c.text for t in doc.tables[:1] for c in t.cells[:20]])
     kind = report_kind(head) if report_kind(head) != "other" else report_kind(head + table_text)
+    if kind == "other":
+        kind = next((k for k, p in vocab.REPORT_KIND_HINTS if p.search("".join(lines))), "other")
     year = fiscal_year(lines + [table_text], doc)
     unit = unit_name(lines)
     if unit is None and kind == "project_self_evaluation":

@@ -143,6 +143,11 @@ REPORT_KINDS = (
     ("final_accounts", regex.compile(r"决算")),
     ("budget", regex.compile(r"预算")),
 )
+# When the title says nothing (or OCR garbled it), the first page's prose may: 长沙市财政局绩效评价
+# 工作组对…实施了绩效评价。现将评价情况报告如下.
+REPORT_KIND_HINTS = (
+    ("performance_evaluation", regex.compile(r"(?:实施|开展|组织)了?(?:重点)?绩效评价|绩效评价工作组|现将(?:绩效)?评价情况报告如下")),
+)
 # The title of a project's evaluation report inside a longer document (国家信访局's 决算 attaches
 # 2024年度全国信访信息系统维护费项目绩效评价报告): its tables belong to that project.
 EVALUATION_TITLE = regex.compile(r"^(?:(?:19|20)\d{2}年度?)?(?P<project>\p{Han}.{1,60}?)项目(?:支出)?(?:绩效)?评价报告$")
