@@ -19,7 +19,8 @@ import regex
 from extract.model import Cell, Table
 from normalize import anatomy as table_anatomy
 from normalize.amounts import declared_unit, parse_number, to_yuan
-from normalize.headers import is_indicator_header, squash
+from normalize.anatomy import is_indicator_header
+from normalize.vocab import squash
 from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
     header_end, is_title_row, measure_names, measure_parents, specific_name,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from normalize.amounts import parse_number
-from normalize.headers import squash
+from normalize.vocab import squash
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
 _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
