@@ -101,14 +101,14 @@ def _components(holes: set[Position], xs: Sequence[float], ys: Sequence[float], 
         while todo:
             r, c = todo.pop()
             region.add((r, c))
-            steps = (
-                ((r, c + 1), rules.covered(True, xs[c + 1], ys[r], ys[r + 1])),
-                ((r, c - 1), rules.covered(True, xs[c], ys[r], ys[r + 1])),
-                ((r + 1, c), rules.covered(False, ys[r + 1], xs[c], xs[c + 1])),
-                ((r - 1, c), rules.covered(False, ys[r], xs[c], xs[c + 1])),
+            steps = (  # neighbour, and the side between: vertical?, at, from, to
+                ((r, c + 1), (True, xs[c + 1], ys[r], ys[r + 1])),
+                ((r, c - 1), (True, xs[c], ys[r], ys[r + 1])),
+                ((r + 1, c), (False, ys[r + 1], xs[c], xs[c + 1])),
+                ((r - 1, c), (False, ys[r], xs[c], xs[c + 1])),
             )
-            for nxt, ruled in steps:
-                if nxt in holes and nxt not in seen and not ruled:
+            for nxt, side in steps:
+                if nxt in holes and nxt not in seen and not rules.covered(*side):
                     seen.add(nxt)
                     todo.append(nxt)
         out.append(region)
@@ -151,6 +151,8 @@ def fill_holes(boxes: Sequence[Box], edges: Sequence[dict], settings: ExtractSet
     """
     from extract.ruled import snap_positions  # ruled imports this module
 
+    if not boxes or _tiled(boxes):
+        return list(boxes)
     tol = settings.grid_tolerance
     xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
     ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
@@ -166,6 +168,15 @@ def fill_holes(boxes: Sequence[Box], edges: Sequence[dict], settings: ExtractSet
             if _ruled_sides(box, rules) >= settings.hole_min_ruled_sides:
                 out.append(box)
     return out
+
+
+def _tiled(boxes: Sequence[Box]) -> bool:
+    """The cells fill their bounding box (cells never overlap): no hole, and no need to walk
+    the grid, which a table of misaligned rules makes large."""
+    x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+    return area >= (x1 - x0) * (bottom - top) - 0.5
 
 
 # ----------------------------------------------------------------------------- overflow
@@ -214,6 +225,8 @@ def overflow_anchors(chars: Sequence[Char], y_anchors: Sequence[float], boxes: S
     """
     tol = settings.grid_tolerance
     anchors = [(ch["x0"] + ch["x1"]) / 2 for ch in chars]
+    if not any(bisect.bisect_right(xs, ch["x0"] - tol) != bisect.bisect_right(xs, ch["x1"] + tol) for ch in chars):
+        return anchors  # a run leaves its cell only through a glyph that crosses (or nears) a grid line
     owners = _owners(boxes, xs, ys, tol)
 
     def cell_of(i: int) -> int | None:
