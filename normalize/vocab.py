@@ -86,21 +86,12 @@ MONEY_MEASURES: dict[str, regex.Pattern] = {
 }
 # Parent header + sum word → measure: 预算安排 / 小计 is the year's whole budget.
 MONEY_PARENT_SUM = {"预算安排": "全年预算数", "拨付情况": "全年执行数"}
-BUDGET_WORDS = ("全年预算数", "年初预算数")
 AMOUNT_MEASURES = ("年初预算数", "年中调整数", "全年预算数", "全年执行数", "结余数")
 RATE_MEASURES = ("执行率", "结余率")
 SCORE_MEASURES = ("分值", "得分", "总分")
 
-# Funding lines of a money block: label → canonical line item
+# Funding lines of a money block: the total line, groups, item prefixes (其中：/（1）/①)
 FUNDING_TOTAL = regex.compile(r"^(?:年度资金总额|资金总额|合计|总计|资金合计)[:：]?$")
-FUNDING_ITEMS: tuple[tuple[str, regex.Pattern], ...] = (
-    ("财政拨款", regex.compile(r"(?:当年)?财政拨款|财政资金(?:小计)?$")),
-    ("上年结转", regex.compile(r"上年结转(?:资金)?|结转结余")),
-    ("其他资金", regex.compile(r"其他资金(?:小计)?")),
-    ("中央财政资金", regex.compile(r"中央财政资金")),
-    ("省级财政资金", regex.compile(r"省级财政资金")),
-    ("地方财政资金", regex.compile(r"(?:地方|市级|县级|本级)财政资金")),
-)
 FUNDING_GROUP = regex.compile(r"^(资金来源|资金结构|收入|支出)[:：]")
 ITEM_PREFIX = regex.compile(r"^(?:其中[:：]?)?\s*(?:[（(]\s*\d+\s*[）)]|\d+[.、]|[①-⑳])?\s*")
 
