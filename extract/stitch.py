@@ -7,6 +7,7 @@ spill-over piece holding only empty rows is skipped, and a row cut by the page b
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
@@ -39,8 +40,12 @@ def column_edges(cells: Sequence[Cell], settings: ExtractSettings) -> list[float
 
 
 def _match(edges: list[float], x: float, tol: float) -> int | None:
-    best = min(range(len(edges)), key=lambda i: abs(edges[i] - x))
-    return best if abs(edges[best] - x) <= tol else None
+    """Index of the edge nearest x (the lower one on a tie) if within tol. `edges` are sorted and
+    distinct, so the nearest is one of the two around x."""
+    i = bisect.bisect_left(edges, x)
+    if i == len(edges) or (i > 0 and x - edges[i - 1] <= edges[i] - x):
+        i -= 1
+    return i if abs(edges[i] - x) <= tol else None
 
 
 def compatible(prev_edges: list[float], piece: Table, settings: ExtractSettings) -> bool:
@@ -66,7 +71,7 @@ def _recolumn(cells: Sequence[Cell], edges: list[float], settings: ExtractSettin
         c1 = _match(edges, c.x1, settings.stitch_x_tolerance)
         if c0 is None or c1 is None or c1 <= c0:
             c0, c1 = c.col, c.col + c.col_span  # cannot happen for compatible pieces; keep its own grid
-        out.append(dataclasses.replace(c, col=c0, col_span=c1 - c0))
+        out.append(c if (c0, c1 - c0) == (c.col, c.col_span) else dataclasses.replace(c, col=c0, col_span=c1 - c0))
     return out
 
 
