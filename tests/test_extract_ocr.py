@@ -57,6 +57,7 @@ def seed_results(seed_pdf, tmp_path_factory):
     return process(seed_pdf), process(scan)
 
 
+@pytest.mark.slow
 def test_scanned_seed_gives_the_text_pdf_indicators(seed_results):
     text, ocr = seed_results
     assert ocr.report["text_source"] == "ocr" and text.report["text_source"] == "text"
@@ -70,6 +71,7 @@ def test_scanned_seed_gives_the_text_pdf_indicators(seed_results):
     assert same >= 0.97 * len(want), f"only {same} of {len(want)} rows match exactly"
 
 
+@pytest.mark.slow
 def test_scanned_seed_gives_every_budget_value(seed_results):
     text, ocr = seed_results
     key = ["line_label", "measure"]
@@ -81,6 +83,7 @@ def test_scanned_seed_gives_every_budget_value(seed_results):
     assert values(ocr) == values(text)
 
 
+@pytest.mark.slow
 def test_low_confidence_cells_become_warning_checks(seed_results):
     _, ocr = seed_results
     cells = ocr.rows.cells
@@ -97,6 +100,7 @@ def test_low_confidence_cells_become_warning_checks(seed_results):
     assert ocr_confidence.checks(seed_results[0].rows.cells, ValidateSettings()) == []  # text PDF: no OCR
 
 
+@pytest.mark.slow
 def test_scanned_seed_cells_carry_confidence_and_page_points(seed_results):
     text, ocr = seed_results
     cells = ocr.rows.cells
@@ -135,6 +139,7 @@ def mixed_doc(mixed_pdf):
     return read_document(mixed_pdf)
 
 
+@pytest.mark.slow
 def test_mixed_document_ocrs_only_its_scanned_pages(mixed_doc, project_pdf):
     assert mixed_doc.pages_without_text == [3, 4]
     assert mixed_doc.text_source == "mixed"
@@ -153,6 +158,7 @@ def test_mixed_document_ocrs_only_its_scanned_pages(mixed_doc, project_pdf):
 
 # --- a real scan of prose ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_real_scan_of_prose_gives_text_lines_and_no_tables():
     doc = read_document(corpus_pdf("scanned-chinese-prose-2p.pdf"))
     assert doc.text_source == "ocr" and doc.tables == [] and doc.pages_without_text == [1, 2]

@@ -137,6 +137,7 @@ def batch(tmp_path_factory):
     return inbox, out, code, time.perf_counter() - started
 
 
+@pytest.mark.slow
 def test_the_batch_finishes_with_exit_1_and_a_row_per_input(batch):
     inbox, out, code, _ = batch
     assert code == 1
@@ -149,6 +150,7 @@ def test_the_batch_finishes_with_exit_1_and_a_row_per_input(batch):
         assert row.error and "\n" not in row.error and len(row.error) < 200, path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, reason", [
     ("locked.pdf", "encrypted: the PDF is encrypted and needs a password"),
     ("dust.pdf", "timed out after 6 s"),
@@ -161,6 +163,7 @@ def test_failed_inputs_say_why_in_one_line(batch, name, reason):
     assert (row.status, row.error) == ("failed", reason)
 
 
+@pytest.mark.slow
 def test_the_slow_pdf_is_stopped_at_the_time_limit(batch):
     inbox, out, _, _ = batch
     row = _reports(out).loc[str(inbox / "dust.pdf")]
@@ -169,6 +172,7 @@ def test_the_slow_pdf_is_stopped_at_the_time_limit(batch):
     assert row.file_sha256 == hashlib.sha256((inbox / "dust.pdf").read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_an_empty_user_password_is_no_lock(batch):
     """Every viewer opens such a file without asking, so it is read like any other PDF."""
     inbox, out, _, _ = batch
@@ -177,6 +181,7 @@ def test_an_empty_user_password_is_no_lock(batch):
     assert row.warnings == "no tables found"
 
 
+@pytest.mark.slow
 def test_500_blank_pages_land_quickly_with_a_warning(batch):
     inbox, out, _, _ = batch
     row = _reports(out).loc[str(inbox / "blank-500.pdf")]
@@ -184,6 +189,7 @@ def test_500_blank_pages_land_quickly_with_a_warning(batch):
     assert row.seconds < 20
 
 
+@pytest.mark.slow
 def test_the_run_row_counts_the_failures(batch):
     inbox, out, _, _ = batch
     runs = pd.read_json(out / "runs" / "runs.jsonl", lines=True)

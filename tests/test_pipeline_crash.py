@@ -74,6 +74,7 @@ def inbox(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_equals_an_uninterrupted_run(inbox, tmp_path):
     n_inputs = len(list(inbox.glob("*.pdf")))
     reference = tmp_path / "reference"

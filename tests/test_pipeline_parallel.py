@@ -42,6 +42,7 @@ def inbox(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_rows_as_one_worker(inbox, tmp_path):
     distributed = pytest.importorskip("distributed")
     one = tmp_path / "one"
@@ -63,6 +64,7 @@ def test_dask_local_cluster_gives_the_same_rows_as_one_worker(inbox, tmp_path):
     assert run.executor == f"dask {cluster.scheduler_address}" and run.failed == 1
 
 
+@pytest.mark.slow
 def test_an_unreachable_dask_scheduler_is_a_clear_error_before_anything_is_written(inbox, tmp_path):
     pytest.importorskip("distributed")
     settings = RunSettings(dask="tcp://127.0.0.1:9", dask_connect_timeout_s=1)
@@ -80,6 +82,7 @@ class CrashingTask(ReportTask):
         return super().__call__(path)
 
 
+@pytest.mark.slow
 def test_a_dying_worker_fails_only_its_own_report(inbox, tmp_path):
     shutil.copy(inbox / "budget.pdf", tmp_path / "crash.pdf")
     paths = [str(inbox / "budget.pdf"), str(tmp_path / "crash.pdf"), str(inbox / "project.pdf")]

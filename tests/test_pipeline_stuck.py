@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLES, corpus_pdf
 from pipeline import executors
 from pipeline.time_limit import time_limit
@@ -25,6 +27,7 @@ class NativeHangTask(ReportTask):
         return super().__call__(path)
 
 
+@pytest.mark.slow
 def test_a_report_stuck_in_native_code_fails_and_the_batch_goes_on(tmp_path, monkeypatch):
     monkeypatch.setattr(executors, "STUCK_GRACE_S", 2.0)  # stuck after 2 × 3 s + 2 s
     inbox = tmp_path / "in"

@@ -44,6 +44,7 @@ def test_scanned_prose_without_text_gives_nothing():
         "title": None, "unit_name": None, "fiscal_year": None, "report_kind": "other"}
 
 
+@pytest.mark.slow
 def test_ocr_text_of_a_book_page_is_not_a_report():
     # the OCRed scan starts with its page number '12', then a chapter heading, then prose
     assert metadata("scanned-chinese-prose-2p.pdf") == {
