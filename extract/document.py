@@ -10,6 +10,7 @@ default; `ocr_page` plugs in another, None turns OCR off).
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,7 +156,11 @@ def read_document(
                 if quick is None and page.images and sum(len(ln.text) for ln in lines) < settings.ocr_min_chars:
                     doc.pages_without_text.append(number)  # a scan: (almost) no text layer, a picture
                     if ocr_page is not None:
-                        lines, tables = ocr_page(page, number)
+                        with warnings.catch_warnings(record=True) as said:  # e.g. a page scaled down
+                            warnings.simplefilter("always", UserWarning)
+                            lines, tables = ocr_page(page, number)
+                        doc.warnings.extend(str(w.message) for w in said
+                                            if type(w.message).__name__ == "PageScaledDown")
                         open_spans = [()] * len(tables)
             except ExtractError:
                 raise

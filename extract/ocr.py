@@ -9,6 +9,7 @@ of a degree: boxes move by at most a few points, and table columns stay vertical
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +37,23 @@ _CELL_INSET = 4  # pixels inside a cell's rules where leftovers of the rule may 
 _MIN_MARK_PX = 20  # an empty cell with at least this much ink holds a mark worth reading (a dash)
 _MARK_PAD = (8, 12)  # pixels of paper (x, y) around a mark cut out for the recogniser
 _MIN_MARK_SCORE = 0.3  # a mark the detector missed is read less surely than a text line
+
+
+# Pixels a page may be rendered at for OCR: A3 at 200 dpi is 7.8 Mpx (A4 3.9). A larger page (a
+# poster, a 200-inch MediaBox: 1.6 Gpx at 200 dpi) is rendered at a lower resolution instead: the
+# text detector runs on the whole bitmap, and its memory grows with the pixels (a 25 Mpx page ran
+# a worker out of a 2 GB limit inside onnxruntime).
+MAX_PIXELS = 8_000_000
+
+
+class PageScaledDown(UserWarning):
+    """A page rendered below settings.ocr_dpi to stay within MAX_PIXELS (read_document lists it)."""
+
+
+def render_dpi(width_pt: float, height_pt: float, dpi: float, max_pixels: int = MAX_PIXELS) -> float:
+    """`dpi`, or less so that the page's bitmap holds at most `max_pixels` pixels."""
+    pixels = (width_pt * dpi / 72.0) * (height_pt * dpi / 72.0)
+    return dpi if pixels <= max_pixels else dpi * (max_pixels / pixels) ** 0.5
 
 
 def warm_up(settings: ExtractSettings = DEFAULT) -> None:
@@ -219,10 +237,16 @@ def _ink_height(box: Box, ink: np.ndarray) -> float:
 
 def ocr_page(page, number: int, settings: ExtractSettings = DEFAULT) -> tuple[list[TextLine], list[Table]]:
     """The read_document hook: OCR one pdfplumber page (1-based `number`)."""
-    gray = render_page(page, settings.ocr_dpi)
-    x0, top, x1, _ = (float(v) for v in page.bbox)
+    x0, top, x1, bottom = (float(v) for v in page.bbox)
+    dpi = render_dpi(x1 - x0, bottom - top, settings.ocr_dpi)
+    if dpi < settings.ocr_dpi:
+        warnings.warn(PageScaledDown(
+            f"page {number} OCRed at {dpi:.0f} dpi, not {settings.ocr_dpi:g}: {x1 - x0:.0f} x"
+            f" {bottom - top:.0f} pt is over the {MAX_PIXELS / 1e6:g} Mpx render budget"))
+    gray = render_page(page, dpi)
     frame = PageFrame(scale=(x1 - x0) / gray.shape[1], x_offset=x0, y_offset=top)
     return read_image(gray, number, frame, settings)
 
 
-__all__ = ["ocr_page", "read_image", "render_page", "spaced", "split_at_rules", "warm_up"]
+__all__ = ["MAX_PIXELS", "PageScaledDown", "ocr_page", "read_image", "render_dpi", "render_page", "spaced",
+           "split_at_rules", "warm_up"]

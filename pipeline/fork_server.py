@@ -10,7 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 
-PRELOAD = ["pipeline.worker", "great_expectations"]
+# cv2 and onnxruntime (OCR; the model itself loads on a worker's first scan) are mapped before a
+# worker's memory limit applies: ~400 MB of address space that, mapped late under a tight limit,
+# fails a scanned page with an ImportError ("failed to map segment") instead of a clear reason.
+PRELOAD = ["pipeline.worker", "great_expectations", "cv2", "onnxruntime"]
 
 
 def pool_context():

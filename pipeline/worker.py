@@ -37,6 +37,7 @@ class Landed:
 
 
 _announce = None  # where a pool worker says which report it started and its time limit
+_memory_limit_mb = 0  # this worker's address-space limit, named in a MemoryError's reason
 
 
 def init_worker(coordinator_pid: int | None = None, memory_limit_mb: int = 0, announce=None) -> None:
@@ -46,7 +47,7 @@ def init_worker(coordinator_pid: int | None = None, memory_limit_mb: int = 0, an
     that process dies (see _exit_with). `memory_limit_mb` caps the worker's address space, so a
     PDF bomb fails its own report with a MemoryError; `announce` (a queue) gets (path, pid,
     start, limit) for each report, for the coordinator's watchdog."""
-    global _announce
+    global _announce, _memory_limit_mb
     if coordinator_pid is not None:
         _exit_with(coordinator_pid)
     from validate import gx_suites
@@ -54,7 +55,7 @@ def init_worker(coordinator_pid: int | None = None, memory_limit_mb: int = 0, an
     gx_suites.warm_up()  # before the limit: GX's setup is not a report's memory
     if memory_limit_mb:
         limit_address_space(memory_limit_mb)
-    _announce = announce
+    _announce, _memory_limit_mb = announce, memory_limit_mb
 
 
 def limit_address_space(megabytes: int) -> None:
@@ -163,19 +164,33 @@ def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float,
                 limit.extend_to(report_time_limit(timeout, timeout_per_page, pages))
                 _tell(path, limit.started, limit.seconds)
             sha = file_sha256(path)
-            return process(path, acceptances, sha256=sha)
+            result = process(path, acceptances, sha256=sha)
     except ReportTimeout:
         result = failed(path, timeout_reason(limit.seconds, timeout, timeout_per_page, pages), sha)
+    except MemoryError:  # outside process()'s own handler (hashing, counting pages)
+        result = failed(path, "MemoryError", sha)
     except OSError as exc:  # hashing failed: unreadable path
         result = failed(path, f"cannot read file: {exc.strerror or exc}")
+    else:
+        return result
     result.report["seconds"] = time.perf_counter() - started
+    return result
+
+
+def out_of_memory(result: ReportResult, memory_limit_mb: int) -> ReportResult:
+    """A MemoryError in a worker with a memory limit: say which limit it ran into."""
+    error = result.report.get("error") or ""
+    if memory_limit_mb and result.status == "failed" and error.startswith("MemoryError"):
+        detail = error.removeprefix("MemoryError").strip(": ")
+        result.report["error"] = (f"out of memory: over the {memory_limit_mb} MB memory limit per worker"
+                                  + (f" ({detail})" if detail and detail != "MemoryError" else ""))
     return result
 
 
 def ingest_one(path: str, out: str, acceptances: list[dict] | None, timeout: float,
                timeout_per_page: float = 0.0) -> Landed:
     """The per-report task every executor runs: process under the time limit, then write."""
-    result = run_report(path, acceptances, timeout, timeout_per_page)
+    result = out_of_memory(run_report(path, acceptances, timeout, timeout_per_page), _memory_limit_mb)
     try:
         return land(Path(out), result)
     except OSError:

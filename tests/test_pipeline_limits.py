@@ -21,6 +21,7 @@ from pipeline import executors
 from pipeline.cli import main
 from pipeline.store import read_dataset
 from pipeline.time_limit import time_limit
+from extract.ocr import MAX_PIXELS, render_dpi
 from pipeline.worker import ReportTask, run_report
 from test_pipeline_bad_inputs import build_pdf, dust_page
 
@@ -68,14 +69,18 @@ def one_page(content: bytes, resources: bytes = b"<< >>", more: list[bytes] = ()
             content, *more]
 
 
-def huge_image_pdf(side: int = 30_000) -> bytes:
-    """A page showing one grey image of side x side pixels (900 MB decoded; under 1 MB here)."""
-    row_block = bytes(side) * 35  # 35 rows a block: ~1 MB
-    pixels = deflate_repeated(row_block, side // 35) if side % 35 == 0 else zlib.compress(bytes(side * side))
+def huge_image_pdf(side: int = 30_000, page_pt: int = 14_400) -> bytes:
+    """A page of page_pt x page_pt points (PDF's largest: 200 inches) showing one white (blank
+    scan) grey image of side x side pixels: 900 MB decoded, under 1 MB here. Rendered at OCR's
+    200 dpi it would be a 1.6 gigapixel bitmap."""
+    rows = next(r for r in range(max(1, (1 << 20) // side), 0, -1) if side % r == 0)  # ~1 MB a block
+    pixels = deflate_repeated(b"\xff" * (side * rows), side // rows)
     image = stream(pixels, b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
                            b" /BitsPerComponent 8" % (side, side))
-    draw = stream(zlib.compress(b"q 595 0 0 842 0 0 cm /Im0 Do Q"))
-    return write_pdf(one_page(draw, b"<< /XObject << /Im0 5 0 R >> >>", [image]))
+    draw = stream(zlib.compress(b"q %d 0 0 %d 0 0 cm /Im0 Do Q" % (page_pt, page_pt)))
+    objects = one_page(draw, b"<< /XObject << /Im0 5 0 R >> >>", [image])
+    objects[2] = objects[2].replace(b"[0 0 595 842]", b"[0 0 %d %d]" % (page_pt, page_pt))
+    return write_pdf(objects)
 
 
 def content_bomb_pdf(gigabytes: float = 2.0) -> bytes:
@@ -205,3 +210,76 @@ def test_dask_kills_a_report_stuck_in_native_code(tmp_path, monkeypatch):
     assert time.monotonic() - started < 120
     assert (landed["stuck.pdf"]["status"], landed["stuck.pdf"]["error"]) == ("failed", STUCK_ERROR)
     assert landed["a.pdf"]["status"] == landed["b.pdf"]["status"] == "ok", (landed["a.pdf"], landed["b.pdf"])
+
+
+# --- PDF bombs fail alone, with their reason, in every mode ----------------------------------------
+MEMORY_MB = 2048  # low, so the tests do not eat the machine (the default is 6144 per worker)
+LIMITS = ["--memory-limit", str(MEMORY_MB), "--timeout", "45", "--timeout-per-page", "0", "--no-progress"]
+
+
+def test_ocr_renders_within_the_pixel_budget():
+    assert render_dpi(595, 842, 200) == 200  # A4: 3.9 Mpx
+    dpi = render_dpi(14_400, 14_400, 200)
+    assert dpi < 200 and (14_400 * dpi / 72) ** 2 == pytest.approx(MAX_PIXELS)
+
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory) -> Path:
+    inbox = tmp_path_factory.mktemp("bombs")
+    (inbox / "image.pdf").write_bytes(huge_image_pdf())
+    (inbox / "content.pdf").write_bytes(content_bomb_pdf())
+    (inbox / "deep.pdf").write_bytes(deep_page_tree_pdf())
+    (inbox / "million.pdf").write_bytes(million_objects_pdf())
+    shutil.copy(corpus_pdf(GOOD_PDF), inbox / "good.pdf")
+    return inbox
+
+
+def _reports(out: Path) -> pd.DataFrame:
+    frames = [read_dataset(out, "reports"), read_dataset(out / "quarantine", "reports")]
+    rows = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return rows.set_index(rows.source_path.map(lambda p: Path(p).name))
+
+
+def _each_bomb_failed_alone(out: Path) -> None:
+    reports = _reports(out)
+    assert sorted(reports.index) == ["content.pdf", "deep.pdf", "good.pdf", "image.pdf", "million.pdf"]
+    why = reports.error.to_dict()
+    # 2 GB of drawing operators: over the memory limit (a MemoryError, or PDFium aborting)
+    assert reports.status["content.pdf"] == "failed" and f"{MEMORY_MB} MB memory limit" in why["content.pdf"], why
+    # recursion, not a crash
+    assert reports.status["deep.pdf"] == "failed"
+    assert why["deep.pdf"].startswith("corrupt: cannot parse the PDF (maximum recursion depth exceeded"), why
+    # a million line objects: the time limit or the memory limit, whichever comes first
+    assert reports.status["million.pdf"] == "failed"
+    assert why["million.pdf"] == "timed out after 45 s" or f"{MEMORY_MB} MB memory limit" in why["million.pdf"], why
+    # the 30,000² image on a 200-inch page: OCRed at a lower resolution, with a warning
+    assert reports.status["image.pdf"] == "ok", why
+    assert "page 1 OCRed at 14 dpi, not 200: 14400 x 14400 pt is over the 8 Mpx render budget" in \
+        reports.warnings["image.pdf"]
+    for name in ("content.pdf", "deep.pdf", "million.pdf"):
+        assert "\n" not in why[name] and len(why[name]) < 200, why[name]  # one line
+    assert reports.status["good.pdf"] == "ok"
+    assert (read_dataset(out, "budget_lines").report_id == reports.report_id["good.pdf"]).sum() > 100
+
+
+@pytest.mark.slow
+def test_pdf_bombs_fail_alone_in_a_pool(bombs, tmp_path):
+    assert main(["ingest", str(bombs), "--out", str(tmp_path), "--workers", "2", *LIMITS]) == 1
+    _each_bomb_failed_alone(tmp_path)
+
+
+@pytest.mark.slow
+def test_pdf_bombs_fail_alone_with_one_worker(bombs, tmp_path):
+    assert main(["ingest", str(bombs), "--out", str(tmp_path), "--workers", "1", *LIMITS]) == 1
+    _each_bomb_failed_alone(tmp_path)
+
+
+@pytest.mark.slow
+def test_pdf_bombs_fail_alone_on_dask(bombs, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                                  dashboard_address=None) as cluster:
+        code = main(["ingest", str(bombs), "--out", str(tmp_path), "--dask", cluster.scheduler_address,
+                     *LIMITS])
+    assert code == 1
+    _each_bomb_failed_alone(tmp_path)
