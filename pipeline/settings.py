@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-# A report's time limit is a base plus an allowance per page, so a 300-page budget that is simply
-# long is read while a page that never ends is still stopped (at base + its document's allowance).
+# A report's time limit is a base plus an allowance per further page (report_time_limit), so a
+# 300-page budget that is simply long is read while a page that never ends is still stopped.
 DEFAULT_TIMEOUT_S = 120.0  # base: startup, a short report's slowest pathological page; fail it, go on
 # per page: ~10x the median text page (0.1-0.2 s), and with the base enough for a scan of ~40
 # pages at OCR's ~5 s a page
@@ -75,7 +75,8 @@ class RunSettings:
 
 
 def report_time_limit(base: float, per_page: float, pages: int) -> float:
-    """Seconds a report of `pages` pages may take; 0 (no limit) when the base is 0."""
+    """Seconds a report of `pages` pages may take: the base covers a one-page report (so --timeout
+    means what it always did for short ones), each further page adds `per_page`. 0 = no limit."""
     if not base:
         return 0.0
-    return base + per_page * max(pages, 0)
+    return base + per_page * max(pages - 1, 0)

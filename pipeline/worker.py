@@ -146,8 +146,7 @@ def land(out: Path, result: ReportResult) -> Landed:
 def timeout_reason(limit: float, base: float, per_page: float, pages: int) -> str:
     if limit <= base or not per_page:
         return f"timed out after {limit:g} s"
-    return (f"timed out after {limit:g} s ({base:g} s + {pages} page{'s' * (pages != 1)}"
-            f" × {per_page:g} s)")
+    return f"timed out after {limit:g} s ({base:g} s + {pages - 1} × {per_page:g} s for {pages} pages)"
 
 
 def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float,

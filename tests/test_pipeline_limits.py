@@ -133,7 +133,7 @@ def test_a_long_report_is_read_within_its_per_page_allowance():
     path = corpus_pdf(LONG_PDF)
     short = run_report(path, [], timeout=1.0, timeout_per_page=0.0)
     assert (short.status, short.report["error"]) == ("failed", "timed out after 1 s")
-    fits = run_report(path, [], timeout=1.0, timeout_per_page=2.0)  # 1 s + 25 pages × 2 s
+    fits = run_report(path, [], timeout=1.0, timeout_per_page=2.0)  # 1 s + 24 more pages × 2 s
     assert fits.status in ("ok", "quarantined"), fits.report.get("error")
     assert len(fits.rows.budget_lines) > 100
 
@@ -143,18 +143,18 @@ def test_a_page_that_never_ends_is_still_stopped(tmp_path):
     path.write_bytes(build_pdf([b"", dust_page(120_000), b""]))  # the middle page: minutes of pdfminer
     started = time.monotonic()
     result = run_report(path, [], timeout=1.0, timeout_per_page=1.0)
-    assert (result.status, result.report["error"]) == ("failed", "timed out after 4 s (1 s + 3 pages × 1 s)")
+    assert (result.status, result.report["error"]) == ("failed", "timed out after 3 s (1 s + 2 × 1 s for 3 pages)")
     assert time.monotonic() - started < 30
 
 
 def test_the_cli_flags_set_the_limit_in_a_one_worker_pool(tmp_path):
-    path = tmp_path / "dust-2p.pdf"
-    path.write_bytes(build_pdf([dust_page(120_000), b""]))
+    path = tmp_path / "dust-3p.pdf"
+    path.write_bytes(build_pdf([dust_page(120_000), b"", b""]))
     out = tmp_path / "out"
     assert main(["ingest", str(path), "--out", str(out), "--workers", "1", "--timeout", "2",
                  "--timeout-per-page", "0.5", "--no-progress"]) == 1
     row = read_dataset(out, "reports").iloc[0]
-    assert (row.status, row.error) == ("failed", "timed out after 3 s (2 s + 2 pages × 0.5 s)")
+    assert (row.status, row.error) == ("failed", "timed out after 3 s (2 s + 2 × 0.5 s for 3 pages)")
     run = pd.read_json(out / "runs" / "runs.jsonl", lines=True).iloc[-1]
     assert (run.executor, run.timeout, run.timeout_per_page) == ("1 process", 2, 0.5)
 
