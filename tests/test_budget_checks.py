@@ -67,3 +67,20 @@ def test_checks_key_on_what_normalize_decided_not_on_titles(putuo_doc):
     sums = [r for r in validate_report(rows, doc, PLAIN) if r.check == "final.row_sums" and "表三" in r.message]
     assert len(sums) == 20 and all(r.passed for r in sums)
     assert any(r.observed == "2,940.05 万元" and r.expected == "2,336.91 + 603.14 = 2,940.05 万元" for r in sums)
+
+
+@pytest.mark.slow
+def test_changchun_publisher_inconsistencies_are_caught_and_a_misprinted_code_is_still_a_line():
+    """长春 预算表6 p.11 prints 301 工资福利支出 911.21 over 款 that add to 920.96, 302 商品和服务支出
+    211.00 over 款 that add to 221.37 (30208 printed for both 取暖费 23.37 and 物业管理费 36.18);
+    预算表3 p.8 prints 2014002 一般行政管理事务 合计 458.00 with 当年预算 小计 0.00 beside 项目支出 458.00."""
+    from extract import read_document
+
+    doc = read_document(corpus_pdf("real/changchun-2026-petition-bureau-budget.pdf"))
+    results = validate_report(normalize_document(doc, {"report_id": "changchun"}), doc, PLAIN)
+    failed = {(r.check, r.page, r.observed) for r in results if r.passed is False and r.severity == "error"}
+    assert ("final.code_hierarchy", 11, "911.21 万元") in failed
+    assert ("final.code_hierarchy", 11, "211.00 万元") in failed
+    assert ("final.row_sums", 8, "458.00 万元") in failed and ("final.row_sums", 8, "0.00 万元") in failed
+    assert {p for _, p, _ in failed} == {8, 11}
+    assert not any(r.passed is None and r.page == 11 for r in results)

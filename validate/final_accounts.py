@@ -202,18 +202,20 @@ def repeated_codes(t: list[Line]) -> list[str]:
     """Codes printed on more than one row of one column (a cross-classification such as 部门经济分类
     301 beside 政府经济分类 501 and 505): the code alone does not name a row, so sums by code
     cannot be read."""
-    rows: dict[str, set] = defaultdict(set)
+    rows: dict[tuple, set] = defaultdict(set)
     for x in t:
         if x.code.isdigit():
-            rows[x.code].add((x.table_id, x.row))
-    return sorted(c for c, r in rows.items() if len(r) > 1)
+            rows[(x.code, x.label)].add((x.table_id, x.row))
+    # the same code and name twice: the row of another classification (a code misprinted on a
+    # row of its own name, 30208 取暖费 / 30208 物业管理费, is still a line of its own)
+    return sorted({c for (c, _), r in rows.items() if len(r) > 1})
 
 
 def _coded(t: list[Line], digits: int) -> list[Line]:
     seen, out = set(), []
     for x in t:
-        if len(x.code) == digits and x.code.isdigit() and x.code not in seen:
-            seen.add(x.code)
+        if len(x.code) == digits and x.code.isdigit() and (x.code, x.label) not in seen:
+            seen.add((x.code, x.label))
             out.append(x)
     return out
 
