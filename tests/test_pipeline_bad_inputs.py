@@ -145,7 +145,11 @@ def test_the_batch_finishes_with_exit_1_and_a_row_per_input(batch):
     assert sorted(Path(p).name for p in reports.index) == sorted(
         ["good.pdf", "locked.pdf", "open-lock.pdf", "blank-500.pdf", "dust.pdf", "readme.pdf", "gone.pdf"])
     assert reports.loc[str(inbox / "good.pdf")].report_kind == "budget"
-    assert len(read_dataset(out, "budget_lines")) > 100  # the good report's rows landed
+    # the good report's rows landed, every one it counted
+    (log,) = [p for p in (out / "runs").glob("*.jsonl") if p.name != "runs.jsonl"]
+    good = next(e for e in pd.read_json(log, lines=True).to_dict("records")
+                if e["event"] == "report" and e["source_path"] == str(inbox / "good.pdf"))
+    assert len(read_dataset(out, "budget_lines")) == good["budget_lines"] > 0
     for path, row in reports[reports.status == "failed"].iterrows():
         assert row.error and "\n" not in row.error and len(row.error) < 200, path
 
