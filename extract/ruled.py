@@ -148,9 +148,14 @@ def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int
     tables: list[Table] = []
     band = _YBand(chars)
     for (x0, top, x1, bottom), boxes in found:
+        # A glyph that starts inside the last row but hangs over the bottom rule (重庆 draws its
+        # amounts ~10 pt below their labels: 30113 … 39.70 on p.14) is the last row's, as
+        # anchor_y reads it inside the table.
+        tol = settings.grid_tolerance
         local = [
-            ch for ch in band.within(top, bottom)
-            if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
+            ch for ch in band.within(top, bottom + 2 * tol + 20)
+            if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2
+            and ((ch["top"] + ch["bottom"]) / 2 <= bottom or ch["top"] < bottom - tol)
         ]
         boxes = cell_repair.fill_holes(boxes, edges, settings)  # cells whose closing rule is missing
         table = cells_to_table(boxes, local, page_no, settings)
