@@ -45,7 +45,7 @@ class AuditSettings:
 
 SETTINGS = AuditSettings()
 
-BUDGET_FIELDS = ("line_label", "measure", "value", "unit", "raw")
+BUDGET_FIELDS = ("line_label", "measure", "measure_path", "value", "unit", "raw")
 INDICATOR_FIELDS = ("level1", "level2", "name", "target_raw", "actual_raw", "weight", "score")
 KEYS = ("report_id", "table_id", "row", "page", "x0", "top", "x1", "bottom")
 
@@ -103,14 +103,14 @@ def table_geometry(cells: pd.DataFrame, row: pd.Series, settings: AuditSettings,
     if own.empty:
         return {"x0": x0, "x1": x1, "header": None}
     if dataset == "indicators":
-        above = own[(own["row"] < row["row"]) & (own["page"] <= row["page"])]
+        # by position, not by row number: the last header cell printed above the row
+        above = own[(own["page"] < row["page"]) |
+                    ((own["page"] == row["page"]) & (own["bottom"] <= float(row["top"]) + 1))]
         marked = above[above["text"].astype(str).map(lambda t: any(w in t for w in HEADER_WORDS))]
         if len(marked):
-            head = own[own["row"] == marked["row"].max()]
-            page = int(head["page"].min())
-            head = head[head["page"] == page]
-            return {"x0": x0, "x1": x1, "header": (page, float(head["top"].min()) - settings.pad,
-                                                   float(head["bottom"].max()))}
+            last = marked.sort_values(["page", "top"]).iloc[-1]
+            return {"x0": x0, "x1": x1, "header": (int(last["page"]), float(last["top"]) - settings.pad,
+                                                   float(last["bottom"]))}
     first_page = int(own["page"].min())
     start = own[own["page"] == first_page]
     numeric_rows = start.loc[start["text"].map(_is_number), "row"]
