@@ -223,3 +223,34 @@ def test_three_public_costs_by_header_and_by_rows():
     assert any(c.observed == "24.02 万元" for c in hz)
     qz = [c for c in report("quanzhou-2026-market-supervision-center-unit-budget")[2] if c.check == "final.three_public"]
     assert sorted(c.observed for c in qz) == ["11.20 万元", "9.20 万元"] and all(c.passed for c in qz)
+
+
+@pytest.mark.slow
+def test_chongqing_last_row_of_each_page_is_kept():
+    """重庆 年一般公共预算基本支出情况表 p.14-15 draws its amounts ~10 pt below their labels; the last
+    row of p.14 (30113 住房公积金 39.70) and of p.15 (30307 医疗费补助 1.00) hang over the bottom rule.
+    With them, 301 工资福利支出 5,293.75 and 303 对个人和家庭的补助 14.30 add up."""
+    lines = report("chongqing-2026-meteorological-bureau-budget")[1].budget_lines
+    last = lines[lines.code.isin(["30113", "30307"])]
+    assert sorted(set(zip(last.code, last.page, last.raw))) == [("30113", 14, "39.70"), ("30307", 15, "1.00")]
+    hier = [c for c in report("chongqing-2026-meteorological-bureau-budget")[2] if c.check == "final.code_hierarchy"]
+    assert hier and all(c.passed for c in hier)
+
+
+def test_a_project_execution_table_lands_and_is_checked():
+    """项目支出执行情况表: one row per project with 全年预算数 / 全年执行数 / 执行率 (none in the corpus
+    prints one as its own table; the national 决算's project forms carry the same block)."""
+    from extract.model import Document
+
+    t = make_table([["项目名称", "全年预算数", "全年执行数", "执行率"], ["信访业务", "2,066.84", "2,000.00", "96.77%"],
+                    ["机关服务", "100.00", "50.00", "50.00%"], ["合计", "2,166.84", "2,050.00", "94.61%"]],
+                   title="2024年项目支出执行情况表", unit="万元")
+    doc = Document(path="x.pdf", page_count=1, tables=[t])
+    rows = normalize_document(doc, {"report_id": "x"})
+    bl = rows.budget_lines
+    assert set(bl.line_label) == {"信访业务", "机关服务", "合计"}
+    assert Decimal("20668400.00") in set(bl.value)
+    results = validate_report(rows, doc, PLAIN)
+    rates = [r for r in results if r.check.endswith("execution_rate")]
+    assert len(rates) == 3 and all(r.passed for r in rates)
+    assert any(r.check.endswith("funding_sums_to_total") and r.passed for r in results)
