@@ -254,3 +254,21 @@ def test_a_project_execution_table_lands_and_is_checked():
     rates = [r for r in results if r.check.endswith("execution_rate")]
     assert len(rates) == 3 and all(r.passed for r in rates)
     assert any(r.check.endswith("funding_sums_to_total") and r.passed for r in results)
+
+
+def test_an_unruled_budget_table_is_a_budget_table():
+    """A whitespace-aligned 支出决算表 (no rules: extract's `unruled` strategy) reads like a ruled one."""
+    t = make_table([["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+                    ["201", "一般公共服务支出", "2,106.66", "1,503.52", "603.14"],
+                    ["20106", "财政事务", "2,106.66", "1,503.52", "603.14"]], title="支出决算表", unit="万元")
+    t = Table(cells=t.cells, page_start=1, page_end=1, strategy="unruled", title="支出决算表", unit="万元")
+    from normalize.anatomy import anatomy
+    from normalize.families import best_family
+
+    family, score = best_family(t, anatomy(t))
+    assert family is not None and family.name == "final_accounts"
+    lines = budget_lines(t, {})
+    assert {(ln["code"], ln["measure"], ln["value"]) for ln in lines if ln["code"] == "20106"} == {
+        ("20106", "本年支出合计", Decimal("21066600.00")), ("20106", "基本支出", Decimal("15035200.00")),
+        ("20106", "项目支出", Decimal("6031400.00"))}
+    assert {ln["parent_path"] for ln in lines if ln["measure"] != "本年支出合计"} == {"本年支出合计"}
