@@ -92,9 +92,10 @@ def table_geometry(cells: pd.DataFrame, row: pd.Series, settings: AuditSettings,
     """Where to cut for one sampled row: the table's left/right edges on the row's page, and the
     header band (page, top, bottom).
 
-    A budget table's header is the rows above the first row that holds a number, on the page the
-    table starts on (where the measure names and the unit are printed). An indicator's header is
-    the last 指标 header row above it: self-evaluation tables print funding rows first.
+    A budget table's header is the rows above the first row that holds a number, on the row's page
+    when it reprints them, else on the page the table starts on (where the measure names and the
+    unit are printed). An indicator's header is the last 指标 header row above it: self-evaluation
+    tables print funding rows first.
     """
     own = cells[cells["table_id"] == row["table_id"]]
     on_page = own[own["page"] == row["page"]]
@@ -112,15 +113,18 @@ def table_geometry(cells: pd.DataFrame, row: pd.Series, settings: AuditSettings,
             return {"x0": x0, "x1": x1, "header": (int(last["page"]), float(last["top"]) - settings.pad,
                                                    float(last["bottom"]))}
     first_page = int(own["page"].min())
-    start = own[own["page"] == first_page]
-    numeric_rows = start.loc[start["text"].map(_is_number), "row"]
-    first_data = int(numeric_rows.min()) if len(numeric_rows) else int(start["row"].max()) + 1
-    head = start[start["row"] < first_data]
+    for header_page in dict.fromkeys((int(row["page"]), first_page)):
+        start = own[own["page"] == header_page]
+        numeric_rows = start.loc[start["text"].map(_is_number), "row"]
+        first_data = int(numeric_rows.min()) if len(numeric_rows) else int(start["row"].max()) + 1
+        head = start[start["row"] < first_data]
+        if len(head):  # the row's own page reprints the header: the nearest truth
+            break
     top = float(start["top"].min())
     bottom = float(head["bottom"].max()) if len(head) else top
     bottom = min(bottom, top + settings.max_header)
     return {"x0": min(x0, float(start["x0"].min())), "x1": max(x1, float(start["x1"].max())),
-            "header": (first_page, max(0.0, top - settings.unit_band), bottom)}
+            "header": (header_page, max(0.0, top - settings.unit_band), bottom)}
 
 
 class Renderer:
