@@ -56,8 +56,8 @@ def _title(t: pd.DataFrame) -> str:
 
 def comparisons(lines: pd.DataFrame, settings: ValidateSettings,
                 tables: pd.DataFrame | None = None) -> list[Comparison]:
-    """With `tables`, rates are left to validate/forms.py, which checks every form's rates (and
-    records template placeholders as not applied); the sums below are this module's alone."""
+    """Sums of an execution table and its rates (forms.py checks the rates of every form too,
+    and records template placeholders as not applied; here they are left out)."""
     out: list[Comparison] = []
     sev = settings.table_severity
     if tables is not None and (tables.empty or "kind" not in tables.columns):
@@ -101,8 +101,7 @@ def comparisons(lines: pd.DataFrame, settings: ValidateSettings,
                                      total, s, tol, fmt_amount(total),
                                      f"{' + '.join(fmt_number(v) for v in parts['value'])} = {fmt_amount(s)}",
                                      total_row["page"], table_id))
-        if tables is None:
-            out.extend(rate_comparisons(t, title, "budget.execution_rate", SUITE, settings))
+        out.extend(rate_comparisons(t, title, "budget.execution_rate", SUITE, settings))
     return out
 
 
@@ -117,6 +116,9 @@ def rate_comparisons(t: pd.DataFrame, title: str, check: str, suite: str,
         if rate is None or budget is None or spent is None:
             continue
         computed = Decimal(0) if budget == 0 else spent / budget * 100
+        if rate == 0 and computed != 0 and not line["measure"].isin(["分值", "得分"]).any() \
+                and "分值" in set(t["measure"]):
+            continue  # 0.0% on a line whose 分值 / 得分 print --: a template placeholder
         out.append(equal(check, settings.table_severity, suite, f"{title} / {label}",
                          "执行率 = 全年执行数 / 全年预算数 × 100", rate, computed,
                          settings.rate_tolerance_points, fmt_number(rate, 2, "%"),
