@@ -40,6 +40,8 @@ def test_every_table_check_on_putuo_runs_and_passes(putuo):
         "final.total_row": 9 + 5 + 2,
         # the 4 类 of 支出决算表 in two 总表s, 3 totals across tables, 基本支出 = 人员 + 公用经费
         "final.cross_table": 8 + 3 + 1,
+        # the 3 totals printed in two tables land at one scale
+        "final.unit_guard": 3,
     }
     # The known facts: 2,336.91 + 603.14 = 2,940.05 in the 支出决算表; 326.71 vs 326.72 agrees within rounding.
     assert any(r.observed == "2,940.05 万元" and r.expected == "2,336.91 + 603.14 = 2,940.05 万元"
@@ -166,5 +168,5 @@ def test_the_normalizer_rows_pass_every_table_check(putuo):
     table = [r for r in results if r.check.startswith("final.")]
     assert [r.message for r in table if not r.passed] == []
     assert len(table) == sum({"final.row_sums": 67, "final.code_hierarchy": 58, "final.total_row": 16,
-                              "final.cross_table": 12}.values())  # derived above, from the pages
+                              "final.cross_table": 12, "final.unit_guard": 3}.values())  # derived above, from the pages
     assert sorted(r.check for r in results if not r.passed) == ["prose.matches_table", "prose.share"]
