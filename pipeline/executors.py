@@ -42,9 +42,11 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
     limit = workers * in_flight_per_worker
     ctx = pool_context()
     while pending or suspects:
-        announced = ctx.SimpleQueue()  # per pool: a worker killed mid-put cannot wedge the next one
+        # workers announce their reports on a pipe: one small write each, atomic (< PIPE_BUF), so
+        # no lock that a killed worker could leave held
+        announced, announce = ctx.Pipe(duplex=False)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
-                                   initargs=(os.getpid(), task.memory_limit_mb, announced))
+                                   initargs=(os.getpid(), task.memory_limit_mb, announce))
         running: dict = {}
         watch = Watchdog(task.timeout)
         broken = False
@@ -76,8 +78,8 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
                         raise  # --out unwritable or full: no point going on
                     except Exception as exc:  # e.g. a result that cannot be pickled back
                         yield task.lost(p, f"task failed: {one_line(exc)}")
-                while not broken and not announced.empty():
-                    watch.heard(*announced.get())
+                while not broken and announced.poll():
+                    watch.heard(*announced.recv())
                 stuck = watch.stuck(running) if task.timeout and not broken else []
                 if stuck:
                     _kill_workers(pool)
@@ -89,6 +91,7 @@ def run_pool(paths: list[str], task: ReportTask, workers: int, in_flight_per_wor
         finally:
             pool.shutdown(wait=not broken, cancel_futures=True)
             announced.close()
+            announce.close()
 
 
 def worker_died(memory_limit_mb: int) -> str:

@@ -45,8 +45,8 @@ def init_worker(coordinator_pid: int | None = None, memory_limit_mb: int = 0, an
     validate modules and Great Expectations' context. (The OCR model loads on a worker's first
     scanned page, once: most batches have none.) With `coordinator_pid`, the worker exits when
     that process dies (see _exit_with). `memory_limit_mb` caps the worker's address space, so a
-    PDF bomb fails its own report with a MemoryError; `announce` (a queue) gets (path, pid,
-    start, limit) for each report, for the coordinator's watchdog."""
+    PDF bomb fails its own report with a MemoryError; `announce` (a pipe's sending end) gets
+    (path, pid, start, limit) for each report, for the coordinator's watchdog."""
     global _announce, _memory_limit_mb
     if coordinator_pid is not None:
         _exit_with(coordinator_pid)
@@ -72,7 +72,7 @@ def limit_address_space(megabytes: int) -> None:
 def _tell(path: str, started: float, limit: float) -> None:
     """Tell the coordinator's watchdog when this report started and how long it may take."""
     if _announce is not None:
-        _announce.put((str(path), os.getpid(), started, limit))
+        _announce.send((str(path), os.getpid(), started, limit))
 
 
 def page_count(path: str | Path) -> int:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import corpus_pdf
-from pipeline import executors
+from pipeline import executors, worker
 from pipeline.cli import main
 from pipeline.store import read_dataset
 from pipeline.time_limit import time_limit
@@ -193,6 +193,30 @@ def test_one_worker_kills_a_report_stuck_in_native_code(tmp_path, monkeypatch):
               for x in executors.run_pool(_stuck_inbox(tmp_path), task, workers=1, in_flight_per_worker=2)}
     assert time.monotonic() - started < 120
     assert (landed["stuck.pdf"]["status"], landed["stuck.pdf"]["error"]) == ("failed", STUCK_ERROR)
+    assert landed["a.pdf"]["status"] == landed["b.pdf"]["status"] == "ok", (landed["a.pdf"], landed["b.pdf"])
+
+
+@dataclass(frozen=True)
+class LongHangTask(ReportTask):
+    """stuck.pdf announces a limit of 7 s, as run_report does once it has counted the pages
+    (base 3 s + 4 more pages × 1 s), then hangs where SIGALRM cannot reach."""
+
+    def __call__(self, path: str):
+        if Path(path).name == "stuck.pdf":
+            worker._tell(path, time.monotonic(), 7.0)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(600)
+        return super().__call__(path)
+
+
+def test_the_watchdog_waits_for_the_limit_a_worker_announced(tmp_path, monkeypatch):
+    monkeypatch.setattr(executors, "STUCK_GRACE_S", 2.0)
+    task = LongHangTask(out=str(tmp_path / "out"), acceptances=[], timeout=3.0)
+    started = time.monotonic()
+    landed = {Path(x.report["source_path"]).name: x.report
+              for x in executors.run_pool(_stuck_inbox(tmp_path), task, workers=2, in_flight_per_worker=2)}
+    assert time.monotonic() - started > 7 + 2  # not killed at the base's 2 × 3 s + 2 s
+    assert landed["stuck.pdf"]["error"] == STUCK_ERROR.replace("3 s", "7 s")
     assert landed["a.pdf"]["status"] == landed["b.pdf"]["status"] == "ok", (landed["a.pdf"], landed["b.pdf"])
 
 
