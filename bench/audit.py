@@ -113,18 +113,25 @@ def table_geometry(cells: pd.DataFrame, row: pd.Series, settings: AuditSettings,
             return {"x0": x0, "x1": x1, "header": (int(last["page"]), float(last["top"]) - settings.pad,
                                                    float(last["bottom"]))}
     first_page = int(own["page"].min())
-    for header_page in dict.fromkeys((int(row["page"]), first_page)):
-        start = own[own["page"] == header_page]
-        numeric_rows = start.loc[start["text"].map(_is_number), "row"]
-        first_data = int(numeric_rows.min()) if len(numeric_rows) else int(start["row"].max()) + 1
-        head = start[start["row"] < first_data]
-        if len(head):  # the row's own page reprints the header: the nearest truth
-            break
+    header_page, start, head = _header_rows(own, first_page)
+    if int(row["page"]) != first_page:
+        _, page_start, page_head = _header_rows(own, int(row["page"]))
+        # the row's page reprints the header (the same words, not label-only rows): nearest truth
+        if len(page_head) and set(page_head["text"]) & set(head["text"]):
+            header_page, start, head = int(row["page"]), page_start, page_head
     top = float(start["top"].min())
     bottom = float(head["bottom"].max()) if len(head) else top
     bottom = min(bottom, top + settings.max_header)
     return {"x0": min(x0, float(start["x0"].min())), "x1": max(x1, float(start["x1"].max())),
             "header": (header_page, max(0.0, top - settings.unit_band), bottom)}
+
+
+def _header_rows(own: pd.DataFrame, page: int) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """A table's cells on `page` and those of them above its first row holding a number."""
+    start = own[own["page"] == page]
+    numeric_rows = start.loc[start["text"].map(_is_number), "row"]
+    first_data = int(numeric_rows.min()) if len(numeric_rows) else int(start["row"].max()) + 1
+    return page, start, start[start["row"] < first_data]
 
 
 class Renderer:
