@@ -40,6 +40,8 @@ _CODE_PARTS = ("类", "款", "项")
 _LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
 _CODE = regex.compile(r"^\d{3,}$")
 _CODE_PART = regex.compile(r"^\d{1,3}$")  # 款 / 项 printed without their leading zero: 2, 7
+# 类 / 款 / 项 codes as a continued page prints them: 201, 20106, 2010601, or a split 06
+_CONTINUED_CODE = regex.compile(r"^(?:\d{3}|\d{5}|\d{7}|0\d)$")
 _CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\p{Han}.*)$")
 _TOTAL = regex.compile(r"(?:合计|总计|小计)$")
 _ITEM_PREFIX = regex.compile(
@@ -73,6 +75,15 @@ def is_final_accounts_table(table: Table) -> bool:
     labels = [squash(row[0]) for row in grid if row and row[0]]
     numbers = sum(parse_number(t) is not None for row in grid for t in row if t)
     return numbers >= 2 and budget_table_kind(None, texts + labels) is not None
+
+
+def looks_continued(table: Table) -> bool:
+    """A headless, captionless grid of 类/款/项 codes beside amounts: a piece of a 决算/预算 table
+    continued from the page before (it inherits that table's header in `budget_lines`)."""
+    grid = table.text_grid()
+    rows_with_code = sum(any(_CONTINUED_CODE.match(squash(t)) for t in row[:3]) for row in grid)
+    amounts = sum("." in t and parse_number(t) is not None for row in grid for t in row[2:])
+    return not table.title and bool(grid) and rows_with_code >= max(1, (len(grid) + 1) // 2) and amounts >= 2
 
 
 # ---- columns -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ without leading zeros; a table continued over pages keeps its kind, unit, codes 
 Values asserted here were read off the rendered pages."""
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from functools import lru_cache
 
@@ -272,3 +273,25 @@ def test_an_unruled_budget_table_is_a_budget_table():
         ("20106", "本年支出合计", Decimal("21066600.00")), ("20106", "基本支出", Decimal("15035200.00")),
         ("20106", "项目支出", Decimal("6031400.00"))}
     assert {ln["parent_path"] for ln in lines if ln["measure"] != "本年支出合计"} == {"本年支出合计"}
+
+
+def test_a_continuation_piece_inherits_its_tables_unit_header_kind_and_codes():
+    """p.1 prints the caption, 单位：万元 and the header; p.2 goes on with a 项 under p.1's 款 and no
+    header, caption or unit of its own."""
+    from extract.model import Document
+
+    first = make_table([["类", "款", "项", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+                        ["201", "", "", "一般公共服务支出", "30.00", "10.00", "20.00"],
+                        ["", "06", "", "财政事务", "30.00", "10.00", "20.00"],
+                        ["", "", "01", "行政运行", "10.00", "10.00", ""]], title="支出决算表", unit="万元")
+    rest = make_table([["", "", "02", "一般行政管理事务", "20.00", "", "20.00"]])
+    rest = Table(cells=[dataclasses.replace(c, page=2) for c in rest.cells], page_start=2, page_end=2)
+    doc = Document(path="x.pdf", page_count=2, tables=[first, rest])
+    rows = normalize_document(doc, {"report_id": "r"})
+    p2 = rows.budget_lines[rows.budget_lines.page == 2]
+    assert set(p2.code) == {"2010602"} and set(p2.unit) == {"元"}
+    assert set(p2.measure) == {"本年支出合计", "项目支出"} and Decimal("200000.00") in set(p2.value)
+    assert set(p2.logical_table) == {"r-t01"} and set(p2.budget_table) == {"expenditure"}
+    results = validate_report(rows, doc, PLAIN)
+    hier = [r for r in results if r.check == "final.code_hierarchy"]
+    assert any("20106" in r.message and r.passed for r in hier)  # 30.00 = 10.00 (p.1) + 20.00 (p.2)

@@ -15,7 +15,10 @@ class BudgetTables(Family):
     name = "final_accounts"
 
     def score(self, table: Table, anatomy: Anatomy) -> float:
-        return 0.8 if final_accounts.is_final_accounts_table(table) else 0.0
+        if final_accounts.is_final_accounts_table(table):
+            return 0.8
+        # a page of coded rows without header or caption: the continuation of the table before
+        return 0.6 if final_accounts.looks_continued(table) else 0.0
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         state = context.get("state")
