@@ -1,5 +1,5 @@
-"""`python -m pipeline ingest PATH... [--out DIR] [--workers N] [--timeout S] [--dask ADDRESS]
-[--force] [--retry-failed] [--prune]` and `accept`."""
+"""`python -m pipeline ingest PATH... [--out DIR] [--workers N] [--timeout S] [--timeout-per-page S]
+[--memory-limit MB] [--dask ADDRESS] [--force] [--retry-failed] [--prune]` and `accept`."""
 from __future__ import annotations
 
 import argparse
