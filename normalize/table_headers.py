@@ -123,7 +123,7 @@ def measure_names(paths: list[list[str]]) -> list[str | None]:
 
 _TOTAL_NAME = regex.compile(r"(?:合计|总计)$")
 _OF_WHICH = regex.compile(r"^其中[:：]?")
-# A 合计 (not a 总计) of the year's flows leaves the carry-overs beside it out.
+# The year's 本年…合计 leaves the carry-overs beside it (年初结转和结余, 上年结转) out.
 _BESIDE_FLOWS = regex.compile(r"结转|结余|年初|年末")
 
 
@@ -185,8 +185,8 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
                 continue
             if d in groups and all(m in of_which for m in groups[d]):
                 continue  # 政府采购 / 小计 over 其中 columns: a memo, not a part
-            if "总计" not in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
-                continue
+            if "本年" in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
+                continue  # 本年支出合计 leaves the carry-overs beside it out; a plain 合计 has them
             parents[d] = top
         if not any(v == top for v in parents.values()):
             unexplained.append(top)
