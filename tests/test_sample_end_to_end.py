@@ -96,8 +96,7 @@ def _box(row) -> tuple:
 
 @pytest.fixture(scope="module")
 def seed_page_text(seed, seed_pdf):
-    """For each indicator row: the glyphs inside its box, and the texts of the cells on its grid
-    row (merged cells covering it included)."""
+    """The glyphs inside each indicator row's box, and inside each budget line's box."""
     rows = seed[0].rows
     with pdfplumber.open(seed_pdf) as pdf:
         inside = [_printed(pdf, r.page, _box(r)) for r in rows.indicators.itertuples()]
