@@ -72,7 +72,10 @@ def limit_address_space(megabytes: int) -> None:
 def _tell(path: str, started: float, limit: float) -> None:
     """Tell the coordinator's watchdog when this report started and how long it may take."""
     if _announce is not None:
-        _announce.send((str(path), os.getpid(), started, limit))
+        try:
+            _announce.send((str(path), os.getpid(), started, limit))
+        except OSError:  # the coordinator is gone (this worker exits with it) or closed its end
+            pass
 
 
 def page_count(path: str | Path) -> int:
