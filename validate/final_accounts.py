@@ -1,6 +1,12 @@
-"""Checks of 部门决算 / 部门预算 tables: row columns add up, 类 = Σ 款, 款 = Σ 项 by code, 合计 rows,
-and the same figure agreeing across tables. Tolerance: half a unit of the last printed digit for
-every printed figure involved (0.005 万元 = 50 元 per line)."""
+"""Checks of 部门决算 / 部门预算 tables, keyed on what normalize decided (never on titles): the
+standard table (`budget_table`), the table a continued piece belongs to (`logical_table`) and the
+measure hierarchy of its header (`measure_path` / `parent_path` / `measure_role`). Row columns add
+up as the header declares (合计 = 基本支出 + 项目支出; 基本支出/小计 = 人员经费 + 日常公用支出),
+类 = Σ 款 and 款 = Σ 项 by code, 合计 rows, 三公经费 = 因公出国（境）+ 公务用车购置及运行（购置 +
+运行）+ 公务接待, the same figure agreeing across tables and landing at one scale (unit guard). A
+total whose parts the header does not tell, or codes of a cross-classification, are reported as not
+applied (passed null). Tolerance: half a unit of the last printed digit for every printed figure
+involved (0.005 万元 = 50 元 per line)."""
 from __future__ import annotations
 
 import math
