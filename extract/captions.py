@@ -74,12 +74,13 @@ def _is_caption_like(ln: TextLine, settings: ExtractSettings) -> bool:
     )
 
 
-def _centred(ln: TextLine, x0: float, x1: float) -> bool:
+def _centred(ln: TextLine, x0: float, x1: float, body_size: float = 0.0) -> bool:
     """Centred over the table; a title as wide as the table (泉州's project titles) must be
-    centred closely, so that a justified line of prose is not taken for one."""
+    centred closely and set larger than the prose, so a justified line of prose is not one."""
     width = x1 - x0
     off = abs((ln.x0 + ln.x1) / 2 - (x0 + x1) / 2)
-    return off <= 0.15 * width and (ln.x1 - ln.x0 <= 0.8 * width or off <= 0.05 * width)
+    wide_title = off <= 0.05 * width and ln.size > 1.05 * body_size
+    return off <= 0.15 * width and (ln.x1 - ln.x0 <= 0.8 * width or wide_title)
 
 
 def describe(
@@ -89,6 +90,8 @@ def describe(
     force after the page, carried to the next page."""
     heads = headings(lines, settings)
     text_lines = [ln for ln in lines if not ln.in_table]
+    sizes = sorted(ln.size for ln in text_lines)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
     out = []
     floor = 0.0
     for t in tables:
@@ -103,7 +106,7 @@ def describe(
             if h.bottom <= top + 1:
                 current = h.text
         candidates = [ln for ln in above if _is_caption_like(ln, settings)]
-        titles = [ln for ln in candidates if _centred(ln, x0, x1) and not _WRAPPED.match(ln.text.strip())]
+        titles = [ln for ln in candidates if _centred(ln, x0, x1, body) and not _WRAPPED.match(ln.text.strip())]
         title = titles[-1].text if titles else None
         if title is None and candidates and candidates[-1] is (above[-1] if above else None):
             ln = candidates[-1]

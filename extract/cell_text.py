@@ -100,9 +100,11 @@ def merge_dropped(lines: list[list[Char]]) -> list[list[Char]]:
     out_bands: list[tuple[float, float]] = []
     for line in lines:
         band = (min(c["top"] for c in line), max(c["bottom"] for c in line))
-        # (a glyph's box may be wider than its advance: compare where glyphs start)
-        if out and band[0] < out_bands[-1][1] and not any(
-                b["x0"] - 0.5 < a["x0"] < b["x1"] - 0.5 for a in line for b in out[-1]):
+        # single glyphs inside the line's span, none starting within a glyph above (a glyph's box
+        # may be wider than its advance); OCR boxes hold words and never qualify
+        if out and band[0] < out_bands[-1][1] and all(
+                len(a["text"]) == 1 and a["x0"] >= out[-1][0]["x0"] - 0.5
+                and not any(b["x0"] - 0.5 < a["x0"] < b["x1"] - 0.5 for b in out[-1]) for a in line):
             out[-1] = sorted(out[-1] + line, key=lambda c: c["x0"])
             continue
         out.append(line)

@@ -20,6 +20,7 @@ import regex
 
 from extract.cell_text import repair
 from extract.model import Cell, Table
+from extract import cell_repair
 from extract.ruled import cells_to_table, table_boxes
 from extract.settings import ExtractSettings
 
@@ -208,6 +209,7 @@ def ocr_tables(
     they hold. Every cell keeps the mean confidence of its boxes (None for an empty cell)."""
     tables = []
     for boxes in table_boxes(edges, settings):
+        boxes = cell_repair.fill_holes(boxes, edges, settings)  # a merged cell whose closing rule is missing
         table = cells_to_table(boxes, glyphs, page, settings)
         if table is None:
             continue

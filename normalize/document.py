@@ -85,8 +85,8 @@ def _unit_from_prose(out, table: Table, doc: Document) -> None:
     if len(units) != 1:
         return
     unit = units.pop()
-    for line in loose:
-        line["value"], line["unit"] = to_yuan(line["value"], unit), "元"
+    for line in loose:  # scaled from the printed text, never from a rounded value
+        line["value"], line["unit"] = to_yuan(parse_number(line["raw"]), unit), "元"
 
 
 def evaluated_projects(doc: Document) -> list[tuple[int, str]]:

@@ -123,9 +123,6 @@ def test_seed_every_row_is_traceable_to_its_page_and_box(seed, seed_page_text):
     assert cells.page.between(1, result.report["page_count"]).all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "normalize: an indicator row's box is the union of the cells starting on its grid row, so the "
-    "first row under a merged 一级/二级指标 cell spans the whole group (20 of the seed's 161 rows)"))
 def test_seed_indicator_boxes_hold_only_their_own_row(seed, seed_page_text):
     """The box of a row holds no glyph of another row: only its own cells' text (and that of
     merged label cells covering it)."""

@@ -52,7 +52,10 @@ def project_name(fields: dict, title: str | None = None) -> str | None:
 
 
 def row_box(cells: list[Cell]) -> dict:
-    """Page and box of the row's first line: the union of its cells on the first cell's page."""
+    """Page and box of the row's first line: the union of its cells on the first cell's page;
+    a label merged down over the rows below (一级 / 二级 groups) does not stretch the box."""
+    single = [c for c in cells if c.row_span == 1]
+    cells = single or cells
     first = min(cells, key=lambda c: (c.page, c.top))
     on_page = [c for c in cells if c.page == first.page]
     return {"page": first.page, "x0": min(c.x0 for c in on_page),
@@ -214,23 +217,25 @@ def money_unit(grid, block: Block, table_unit: str | None) -> str | None:
     return table_unit
 
 
-def _label(row: list[Cell | None], r: int, first_measure: int, header_rows: tuple[int, ...]) -> str:
+def _label(row: list[Cell | None], r: int, first_measure: int, header_rows: tuple[int, ...],
+           skip: set[int] = frozenset()) -> str:
     """The row's label: its cells left of the measures that start below the header (a cell
-    merged down from the header row, 财政资金安排和使用情况 / 项目资金, names the block)."""
+    merged down from the header row, 财政资金安排和使用情况 / 项目资金, names the block); 行次 /
+    序号 columns are not part of it."""
     texts = [squash(c.text) for col, c in distinct(row[:first_measure])
-             if c.row > header_rows[-1] and squash(c.text)]
+             if c.row > header_rows[-1] and squash(c.text) and col not in skip]
     return "：".join(dict.fromkeys(texts))
 
 
 def money_rows(grid: list[list[Cell | None]], block: Block, unit: str | None,
-               context: dict) -> list[dict]:
+               context: dict, row_number_cols: list[int] = ()) -> list[dict]:
     measures: dict[int, str] = block.columns
     first_measure = min(measures)
     out, group = [], None
     header_text = {c: squash(_cell_text(grid[block.header[-1]], c)) for c in measures}
     for r in range(block.header[-1] + 1, block.stop):
         row = grid[r]
-        label = _label(row, r, first_measure, block.header)
+        label = _label(row, r, first_measure, block.header, set(row_number_cols))
         if not label:
             continue
         group, item = funding_item(label, group)
@@ -322,7 +327,8 @@ class PerformanceForm(Family):
                 out.indicators += rows
             elif block.kind == "money":
                 unit = money_unit(grid, block, anatomy.unit)
-                lines = money_rows(grid, block, unit, {**ctx, "table_title": context.get("table_title")})
+                lines = money_rows(grid, block, unit, {**ctx, "table_title": context.get("table_title")},
+                                   anatomy.row_number_cols)
                 out.budget_lines += lines
             elif block.kind == "footer":
                 report, lines = footer(grid, block, {**ctx, "table_title": context.get("table_title")})
