@@ -112,13 +112,14 @@ def test_a_wrong_comparison_word_fails_on_its_page(putuo):
     assert failed[0].expected == "决算数小于预算数"
 
 
-def test_validate_report_on_putuo_blocks_only_on_the_publishers_errors(putuo):
+def test_validate_report_on_putuo_lands_and_warns_of_the_publishers_errors(putuo):
+    """Putuo's tables add up; its prose (p.21) misstates a share and a total: warnings, not
+    quarantine (the tables we land are right)."""
     doc, rows = putuo
     results = validate_report(rows, doc)
-    blocking = [r for r in results if r.blocking]
-    assert sorted(r.check for r in blocking) == ["prose.matches_table", "prose.share"]
-    warnings = [r for r in results if not r.passed and r.severity == "warning"]
-    assert warnings == []
+    assert [r for r in results if r.blocking] == []
+    warnings = [r for r in results if r.passed is False and r.severity == "warning"]
+    assert sorted((r.check, r.page) for r in warnings) == [("prose.matches_table", 21), ("prose.share", 21)]
 
 
 # Figures printed in each table, counted on the rendered pages (an empty cell prints none).
