@@ -151,7 +151,7 @@ def row_number_cols(text_grid: list[list[str]], header_rows: int) -> list[int]:
     n_cols = max((len(r) for r in text_grid), default=0)
     for c in range(n_cols):
         column = [squash(row[c]) if c < len(row) else "" for row in text_grid]
-        if any(vocab.ROW_NUMBER_HEADER.match(t) for t in column[:max(header_rows, 1) + 1] if t):
+        if any(vocab.ROW_NUMBER_COLUMN.match(t) for t in column[:max(header_rows, 1) + 1] if t):
             out.append(c)
             continue
         values = [t for t in column[header_rows:] if t]

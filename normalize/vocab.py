@@ -122,7 +122,6 @@ PACKED_FIELDS = {"period_target": regex.compile(r"^实施周期(?:指标值|目�
                  "target": regex.compile(r"^(?:年度)?(?:指标值|目标值)[:：]")}
 
 # ---- 行次 / 栏次 -----------------------------------------------------------------------------
-ROW_NUMBER_HEADER = _whole(r"行次", r"行号", r"序号", r"栏次")
 COLUMN_NUMBER_LABEL = _whole(r"栏次", r"\*+", r"栏号")
 
 # ---- report kinds: title words (first match wins) -----------------------------------------
