@@ -92,24 +92,42 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     return [lines[i] for i in order]
 
 
-def merge_dropped(lines: list[list[Char]]) -> list[list[Char]]:
-    """A glyph of another font whose box sits lower on the same baseline (重庆's ASCII `(` `)` beside
-    Han text, 7.75 pt down) forms a band of its own that overlaps the line above and fills its gaps:
-    it belongs to that line. A wrapped line never overlaps the one above it."""
-    out: list[list[Char]] = []
-    out_bands: list[tuple[float, float]] = []
-    for line in lines:
-        band = (min(c["top"] for c in line), max(c["bottom"] for c in line))
-        # single glyphs inside the line's span, none starting within a glyph above (a glyph's box
-        # may be wider than its advance); OCR boxes hold words and never qualify
-        if out and band[0] < out_bands[-1][1] and all(
-                len(a["text"]) == 1 and a["x0"] >= out[-1][0]["x0"] - 0.5
-                and not any(b["x0"] - 0.5 < a["x0"] < b["x1"] - 0.5 for b in out[-1]) for a in line):
-            out[-1] = sorted(out[-1] + line, key=lambda c: c["x0"])
+_PUNCT = frozenset("()（）[]【】,，.。:：;；、%％")
+
+
+def _overlap(ch: Char, line: list[Char]) -> float:
+    top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+    return min(ch["bottom"], bottom) - max(ch["top"], top)
+
+
+def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
+    """The lines of one cell. Punctuation never starts a line of its own: a `(` of another font
+    set 7.75 pt lower than the Han text beside it (重庆) joins the line it belongs to, even where
+    the text wraps right after it and its box overlaps the next line more. Which line: the one it
+    overlaps, or among two, the one at the offset the cell's unambiguous punctuation shows."""
+    chars = list(chars)
+    lines = group_lines([c for c in chars if c["text"] not in _PUNCT])
+    punct = [c for c in chars if c["text"] in _PUNCT]
+    tops = [min(c["top"] for c in line) for line in lines]
+    touching = {id(ch): [i for i, line in enumerate(lines) if _overlap(ch, line) > 0] for ch in punct}
+    offsets = sorted(ch["top"] - tops[t[0]] for ch in punct if len(t := touching[id(ch)]) == 1)
+    offset = offsets[len(offsets) // 2] if offsets else None
+    loose = []
+    for ch in punct:
+        cands = touching[id(ch)]
+        if not cands:
+            loose.append(ch)
             continue
-        out.append(line)
-        out_bands.append(band)
-    return out
+        if len(cands) > 1 and offset is not None:
+            best = min(cands, key=lambda i: abs(ch["top"] - tops[i] - offset))
+        else:
+            best = max(cands, key=lambda i: _overlap(ch, lines[i]))
+        lines[best].append(ch)
+    if loose:
+        lines = sorted(lines + group_lines(loose), key=lambda line: min(c["top"] for c in line))
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
 
 
 def split_line(line: Sequence[Char], gap: float) -> list[list[Char]]:
@@ -167,7 +185,7 @@ def join_lines(texts: Iterable[str]) -> str:
 
 
 def cell_text(chars: Iterable[Char], space_gap: float) -> str:
-    return join_lines(line_text(line, space_gap, strip=False) for line in merge_dropped(group_lines(chars)))
+    return join_lines(line_text(line, space_gap, strip=False) for line in cell_lines(chars))
 
 
 def dominant_size(chars: Sequence[Char]) -> float:

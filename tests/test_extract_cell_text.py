@@ -92,3 +92,21 @@ def test_tighten_keeps_every_other_character_and_is_idempotent(text):
     assert "".join(out.split()) == "".join(text.split())
     assert tighten(out) == out
     assert not any(ch.isspace() and (is_cjk(out[i - 1:i]) or is_cjk(out[i + 1:i + 2])) for i, ch in enumerate(out))
+
+
+def test_lower_set_punctuation_of_another_font_joins_its_own_line():
+    """重庆 sets ASCII `(` `)` 7.75 pt below the Han text beside them; where the name wraps right
+    after `(`, its box overlaps the wrapped line more than its own. Read as printed."""
+    import pdfplumber
+    from conftest import corpus_pdf
+    from extract.cell_text import cell_lines
+    with pdfplumber.open(corpus_pdf("real/chongqing-2026-meteorological-bureau-budget.pdf")) as pdf:
+        page = pdf.pages[21]
+        chars = [c for c in page.chars if 325 < c["top"] < 350 and 430 < c["x0"] < 600]
+        lines = ["".join(c["text"] for c in line) for line in cell_lines(chars)]
+        assert lines == ["观测系统业务可用性(国家地面", "站)"]
+    # the enumerations of its 收支总表 (一、 / (一)) keep their punctuation in front
+    from extract import read_document
+    doc = read_document(corpus_pdf("real/chongqing-2026-meteorological-bureau-budget.pdf"))
+    texts = {c.text for t in doc.tables if t.page_start == 11 for c in t.cells}
+    assert {"(一)一般公共预算资金", "一、本年收入", "二、上年结转"} <= texts

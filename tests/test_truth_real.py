@@ -18,9 +18,7 @@ FIELDS = ("page", "project", "level1", "level2", "name", "period_target_raw", "t
 # OCR of the scanned evaluation report takes a while: only its report fields are compared.
 SLOW = {"changsha-2023-traffic-police-fund-evaluation-scanned"}
 # Known misses, each with its reason; strict, so a fix shows up as XPASS and must be removed here.
-KNOWN = {"chongqing-2026-meteorological-bureau-budget":
-         "3 of 23 rows: a `(` of another font sits 7.75 pt lower and its name wraps (…地面 / 站)), "
-         "so the glyph joins the wrapped line: `观测系统业务可用性国家地面站()`"}
+KNOWN: dict[str, str] = {}
 
 
 def _text(v):
