@@ -22,6 +22,7 @@ from extract import cell_repair, fast_rules, fast_text, read_document
 from extract.cell_text import dedupe_chars
 from extract.ruled import find_ruled_tables, page_edges
 from extract.settings import DEFAULT
+from pdf_gen import hex_text, write_pdf as write_cjk
 
 NATIONAL = "real/national-petition-bureau-2024-final-accounts.pdf"
 NINGDE = "real/ningde-2024-government-office-unit-self-evaluation-form.pdf"
@@ -137,40 +138,16 @@ TEXTS = [
 ]
 
 
-def _hex(text: str) -> str:
-    return "<" + text.encode("utf-16-be").hex().upper() + ">"
-
-
 def _content() -> bytes:
     ops = ["0.5 w"]
     ops += [f"{x0} {PAGE_H - y} m {x1} {PAGE_H - y} l S" for x0, x1, y in H_RULES]
     ops += [f"{x} {PAGE_H - top} m {x} {PAGE_H - bottom} l S" for x, top, bottom in V_RULES]
-    ops += [f"BT /F1 {SIZE} Tf {x} {PAGE_H - y} Td {_hex(text)} Tj ET" for x, y, text in TEXTS]
+    ops += [f"BT /F1 {SIZE} Tf {x} {PAGE_H - y} Td {hex_text(text)} Tj ET" for x, y, text in TEXTS]
     return "\n".join(ops).encode("ascii")
 
 
 def write_pdf(path: Path) -> None:
-    data = _content()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
-        b"/Contents 7 0 R >>" % (PAGE_W, PAGE_H),
-        b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    write_cjk(path, [_content()], PAGE_W, PAGE_H)
 
 
 @pytest.fixture(scope="module")

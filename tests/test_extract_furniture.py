@@ -19,6 +19,7 @@ from extract.furniture import is_page_number
 from validate.prose import paragraphs
 from validate.prose_checks import comparisons, figures_of
 from validate.settings import ValidateSettings
+from pdf_gen import hex_text, write_pdf as write_cjk
 
 PAGE_W, PAGE_H = 595.0, 842.0
 TITLE = "江海市气象局2024年度部门预算"
@@ -36,45 +37,18 @@ BODY = [
 ]
 
 
-def _hex(text: str) -> str:
-    return "<" + text.encode("utf-16-be").hex().upper() + ">"
-
-
 def _stream(page: int) -> bytes:
-    ops = [f"BT /F1 9 Tf 72 {PAGE_H - 40} Td {_hex(TITLE)} Tj ET"]
+    ops = [f"BT /F1 9 Tf 72 {PAGE_H - 40} Td {hex_text(TITLE)} Tj ET"]
     for x, y, text in BODY[page]:
-        ops.append(f"BT /F1 12 Tf {x} {PAGE_H - y:.2f} Td {_hex(text)} Tj ET")
+        ops.append(f"BT /F1 12 Tf {x} {PAGE_H - y:.2f} Td {hex_text(text)} Tj ET")
     number, where = NUMBERS[page]
     y = 800 if where == "bottom" else 20
-    ops.append(f"BT /F1 10 Tf 290 {PAGE_H - y:.2f} Td {_hex(number)} Tj ET")
+    ops.append(f"BT /F1 10 Tf 290 {PAGE_H - y:.2f} Td {hex_text(number)} Tj ET")
     return "\n".join(ops).encode("ascii")
 
 
 def write_pdf(path: Path) -> None:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-    ]
-    kids = []
-    for page in range(len(BODY)):
-        data = _stream(page)
-        objects.append(b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream")
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
-                       b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, len(objects)))
-        kids.append(b"%d 0 R" % len(objects))
-    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    write_cjk(path, [_stream(page) for page in range(len(BODY))], PAGE_W, PAGE_H)
 
 
 @pytest.fixture(scope="module")
