@@ -75,12 +75,14 @@ def _is_caption_like(ln: TextLine, settings: ExtractSettings) -> bool:
 
 
 def _centred(ln: TextLine, x0: float, x1: float, body_size: float = 0.0) -> bool:
-    """Centred over the table; a title as wide as the table (泉州's project titles) must be
-    centred closely and set larger than the prose, so a justified line of prose is not one."""
+    """Centred over the table. A title wider than 80% of the table (泉州's project titles) must be
+    centred closely and either stop short of the table's edges or be set larger than the prose,
+    so that a justified line of prose (edge to edge) is not taken for one."""
     width = x1 - x0
     off = abs((ln.x0 + ln.x1) / 2 - (x0 + x1) / 2)
-    wide_title = off <= 0.05 * width and ln.size > 1.05 * body_size
-    return off <= 0.15 * width and (ln.x1 - ln.x0 <= 0.8 * width or wide_title)
+    span = ln.x1 - ln.x0
+    wide_title = off <= 0.05 * width and (span <= 0.92 * width or ln.size > 1.05 * body_size)
+    return off <= 0.15 * width and (span <= 0.8 * width or wide_title)
 
 
 def describe(
