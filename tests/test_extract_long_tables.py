@@ -7,6 +7,7 @@ in one run, never against an absolute budget.
 """
 from __future__ import annotations
 
+import gc
 import time
 import zlib
 from pathlib import Path
@@ -86,10 +87,15 @@ def write_long_pdf(path: Path, pages: int) -> int:
     return 1 + pages * ROWS_PER_PAGE
 
 
-def _cpu_seconds(path: Path):
-    start = time.process_time()
-    doc = read_document(path, ocr_page=None)
-    return time.process_time() - start, doc
+def _cpu_seconds(path: Path, runs: int = 2):
+    """Least CPU time of `runs` reads (a shared machine adds spikes, never takes time away)."""
+    best, doc = float("inf"), None
+    for _ in range(runs):
+        gc.collect()
+        start = time.process_time()
+        doc = read_document(path, ocr_page=None)
+        best = min(best, time.process_time() - start)
+    return best, doc
 
 
 @pytest.fixture(scope="module")
