@@ -14,6 +14,9 @@ import time
 from contextlib import contextmanager
 
 
+REFIRE_S = 0.05  # after the limit, the timeout is raised again this often until it ends the block
+
+
 class ReportTimeout(BaseException):
     """Raised inside the report's code when its time is up. A BaseException, so the broad
     `except Exception` handlers in pdfminer/pdfplumber (and process()) do not swallow it or
@@ -55,6 +58,9 @@ def _alarm(seconds: float):
     limit = Limit(seconds, lambda left: signal.setitimer(signal.ITIMER_REAL, left))
 
     def expire(signum, frame):
+        # Raised inside a finalizer (pypdfium2 closes pages from weakref callbacks) the exception
+        # is printed and dropped, and the report would run on: fire again until the block is left.
+        signal.setitimer(signal.ITIMER_REAL, REFIRE_S)
         raise ReportTimeout(limit.seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -85,6 +91,10 @@ def _async_raise_after(seconds: float):
             if not state["done"] and state["timer"] is timer:
                 _set_async_exc(target, ReportTimeout)
                 state["fired"] = True
+                again = threading.Timer(REFIRE_S, lambda: expire(again))  # dropped in a finalizer?
+                again.daemon = True
+                state["timer"] = again
+                again.start()
 
     def arm(left: float) -> None:
         with lock:
