@@ -15,7 +15,6 @@ so a re-extraction that moves a box needs no new image either.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import load
+from pipeline.manifest import file_sha256
 
 
 @dataclass(frozen=True)
@@ -143,14 +143,6 @@ def check_cells(check, cells: pd.DataFrame, lines: pd.DataFrame,
 
 
 # --- page images ---------------------------------------------------------------------------------
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def page_image(img_dir: Path, page: int) -> Path:
     return img_dir / f"p{page:03d}.png"
@@ -377,7 +369,7 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
     src = Path(str(report.source_path)) if pd.notna(report.source_path) else None
     missing = [p for p in pages if not page_image(img_dir, p).exists()]
     if missing:
-        if src is not None and src.is_file() and _sha256(src)[:16] == rid:
+        if src is not None and src.is_file() and file_sha256(src)[:16] == rid:
             result.pages_rendered += render_pages(src, missing, img_dir, s.scale)
         else:
             result.missing_sources.append(rid)
