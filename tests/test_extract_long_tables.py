@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from extract import read_document
+from pdf_gen import serialize
 
 PAGE_W, PAGE_H = 595.0, 842.0
 ROWS_PER_PAGE = 34
@@ -74,16 +75,7 @@ def write_long_pdf(path: Path, pages: int) -> int:
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % pages
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(serialize(objects))
     return 1 + pages * ROWS_PER_PAGE
 
 

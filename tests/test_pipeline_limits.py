@@ -20,29 +20,17 @@ from conftest import corpus_pdf
 from pipeline import executors, worker
 from pipeline.cli import main
 from pipeline.store import read_dataset
-from pipeline.time_limit import time_limit
 from extract.ocr import MAX_PIXELS, render_dpi
 from pipeline.worker import ReportTask, run_report
+from pdf_gen import serialize
 from test_pipeline_bad_inputs import build_pdf, dust_page
+from test_pipeline_stuck import NativeHangTask
 
 GOOD_PDF = "jiangsu-2019-party-office-budget-tables.pdf"  # 12 pages, ~2 s
 LONG_PDF = "putuo-2024-finance-bureau-final-accounts.pdf"  # 25 pages, several seconds
 
 
 # --- building hostile PDFs ------------------------------------------------------------------------
-def write_pdf(objects: list[bytes], root: int = 1) -> bytes:
-    """Objects 1..n (bodies as given) → a PDF with a classic xref table."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for num, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
-    return bytes(out)
-
-
 def stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
@@ -80,14 +68,14 @@ def huge_image_pdf(side: int = 30_000, page_pt: int = 14_400) -> bytes:
     draw = stream(zlib.compress(b"q %d 0 0 %d 0 0 cm /Im0 Do Q" % (page_pt, page_pt)))
     objects = one_page(draw, b"<< /XObject << /Im0 5 0 R >> >>", [image])
     objects[2] = objects[2].replace(b"[0 0 595 842]", b"[0 0 %d %d]" % (page_pt, page_pt))
-    return write_pdf(objects)
+    return serialize(objects)
 
 
 def content_bomb_pdf(gigabytes: float = 2.0) -> bytes:
     """A page whose content stream inflates to `gigabytes` of drawing operators."""
     op = b"10 10 m 20 20 l S\n"
     block = op * ((1 << 20) // len(op))
-    return write_pdf(one_page(stream(deflate_repeated(block, int(gigabytes * 1024)))))
+    return serialize(one_page(stream(deflate_repeated(block, int(gigabytes * 1024)))))
 
 
 def deep_page_tree_pdf(depth: int = 5_000) -> bytes:
@@ -101,7 +89,7 @@ def deep_page_tree_pdf(depth: int = 5_000) -> bytes:
     objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>"
                    % (page - 1, page + 1))
     objects.append(stream(zlib.compress(b"BT /F1 12 Tf 72 700 Td (deep) Tj ET")))
-    return write_pdf(objects)
+    return serialize(objects)
 
 
 def million_objects_pdf(n: int = 1_000_000) -> bytes:
@@ -117,7 +105,7 @@ def million_objects_pdf(n: int = 1_000_000) -> bytes:
     # /Contents must be an array in the page itself: point the page at object 4's contents
     objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents " + objects[3])
     objects[3] = b"null"
-    return write_pdf(objects)
+    return serialize(objects)
 
 
 def test_the_builders_make_what_they_say():
@@ -160,19 +148,6 @@ def test_the_cli_flags_set_the_limit_in_a_one_worker_pool(tmp_path):
 
 
 # --- stuck in native code, with one worker and on Dask -----------------------------------------------
-@dataclass(frozen=True)
-class NativeHangTask(ReportTask):
-    """On `stuck.pdf`, what native code that never returns looks like to the time limit: SIGALRM
-    blocked, then a call that does not come back (as in test_pipeline_stuck)."""
-
-    def __call__(self, path: str):
-        if Path(path).name == "stuck.pdf":
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-            with time_limit(self.timeout):
-                time.sleep(600)
-        return super().__call__(path)
-
-
 STUCK_ERROR = "timed out after 3 s and did not stop (stuck in native code); its worker was killed"
 
 
