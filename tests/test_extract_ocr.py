@@ -256,3 +256,30 @@ def test_the_model_is_loaded_once_per_worker_across_a_two_worker_run(tmp_path):
     assert sorted(loaded) == sorted(workers)  # one load in each worker that read a scan, no more
     assert len(loaded) < len(reports)  # so at least one worker read a second scan without a reload
     assert run.pid not in loaded  # the coordinator
+
+
+def test_folded_models_compute_what_the_bundled_models_compute():
+    """fold_affine_chains turns PP-LCNetV3's affine blocks and hardswish chains into conv weights
+    and fusable nodes: fewer nodes, and on a line crop and a page the outputs of the bundled
+    recogniser and detector to within float rounding."""
+    import onnxruntime as ort
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    from extract.ocr_engine import _onnx_messages, engine, fold_affine_chains
+
+    config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+    line = np.full((48, 480), 255, np.uint8)
+    cv2.putText(line, "2024 budget 35.6%", (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    page = np.full((480, 352), 255, np.uint8)
+    cv2.putText(page, "Budget 2024", (20, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    for part, gray in (("Rec", line), ("Det", page)):
+        raw = Path(config[part]["model_path"]).read_bytes()
+        folded, count = fold_affine_chains(raw)
+        nodes = [len(_onnx_messages()["ModelProto"].FromString(m).graph.node) for m in (raw, folded)]
+        assert count > 20 and nodes[1] < nodes[0] - 2 * count
+        x = (np.repeat(gray[None, None], 3, axis=1).astype(np.float32) / 255 - 0.5) / 0.5
+        want, got = (ort.InferenceSession(m, providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+                     for m in (raw, folded))
+        assert got.shape == want.shape and np.abs(got - want).max() < 1e-4
+    assert engine(1).folded == 2  # the engine runs both folded models
