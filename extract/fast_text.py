@@ -8,6 +8,7 @@ a page needs pdfminer only when one of the two cannot mirror it.
 """
 from __future__ import annotations
 
+import ctypes
 import math
 from dataclasses import dataclass
 
@@ -17,7 +18,8 @@ import pypdfium2.raw as raw
 from extract.cell_text import Char, dedupe_chars
 
 FORM_DEPTH = 8  # form XObjects nest: objects this deep inside forms are still the page's
-_SPACE_SNAP = 1.0  # points between a text object's inked right edge and PDFium's space after it
+Blanks = dict[int, list[tuple[float, float]]]  # whole point of height → x spans of space-only objects
+_SPACE_SNAP = 1.0  # points between a space-only text object and the space or break PDFium puts there
 
 
 @dataclass(frozen=True)
@@ -49,50 +51,82 @@ class PlumberFrame:
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
 
-def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char] | None:
-    """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed; None when
-    PDFium's text may differ from pdfminer's (see the generated spaces below)."""
+def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char]:
+    """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed."""
     frame = PlumberFrame.of(page)
     textpage = page.get_textpage()
     try:
-        n = raw.FPDFText_CountChars(textpage)
-        spaced_ends = None
-        matrix = raw.FS_MATRIX()
-        chars: list[Char] = []
-        for i in range(n):
+        chars, breaks, drawn = _read_chars(textpage, frame)
+        if breaks:
+            chars = _restore_spaces(chars, breaks, _blank_objects(page, textpage, drawn, frame))
+    finally:
+        textpage.close()
+    return dedupe_chars(chars, dedupe_tolerance)
+
+
+_GENERATED = frozenset((0x20, 0x0D, 0x0A))  # what PDFium adds of its own: spaces and line breaks
+_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)  # as an address, to compare
+
+
+def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[int, tuple]], set[int]]:
+    """The glyphs in PDFium's text order; where PDFium put a space or line break of its own, the
+    position in that list and the box; the text objects that gave glyphs (addresses)."""
+    n = raw.FPDFText_CountChars(textpage)
+    units = (ctypes.c_ushort * (n + 1))()
+    raw.FPDFText_GetText(textpage, 0, n, units)  # one call for every code (UTF-16, one unit a char)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    matrix = raw.FS_MATRIX()
+    chars: list[Char] = []
+    breaks: list[tuple[int, tuple]] = []
+    drawn: set[int] = set()
+    last_object, size = None, 0.0
+    for i in range(n):
+        code = units[i]
+        if 0xD800 <= code <= 0xDFFF or code == 0xFFFE:  # a non-BMP glyph, or PDFium's hyphen mark
             code = raw.FPDFText_GetUnicode(textpage, i)
-            if code == 0x02:
-                code = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
-            generated = raw.FPDFText_IsGenerated(textpage, i) == 1
-            if generated and code != 0x20:  # PDFium's own line breaks
-                continue
-            if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
-                continue  # surrogate halves and unmapped glyphs carry no text
-            box = _char_box(textpage, i, frame)
-            if box is None:
-                continue
-            x0, _, x1, bottom = box
-            if generated:
-                # PDFium marks its own spaces at word gaps (pdfminer has no glyph there), but
-                # also puts one in place of the space glyph ending some text objects (`补贴 `
-                # before `110 `), whose advance is lost: pdfminer reads such a page.
-                if not chars or not _glyph_follows(textpage, i + 1, n, box, chars[-1]["size"], frame):
-                    continue  # ends a line or a cell: a space glyph there changes no text
-                if spaced_ends is None:
-                    spaced_ends = _spaced_ends(page, textpage, frame)
-                if _ends_a_spaced_object(box, spaced_ends):
-                    return None
-                continue
-            if x1 <= x0 and chr(code).isspace():
-                continue
+        if code == 0x02:
+            code = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
+        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+            continue  # surrogate halves and unmapped glyphs carry no text
+        box = _char_box(textpage, i, frame)
+        if box is None:
+            continue
+        if code in _GENERATED and raw.FPDFText_IsGenerated(textpage, i) == 1:
+            if chars:
+                breaks.append((len(chars), box))
+            continue
+        x0, _, x1, bottom = box
+        if x1 <= x0 and chr(code).isspace():
+            continue
+        obj = _text_object(handle, i)
+        if obj != last_object:  # one font size and matrix per text object
+            drawn.add(obj)
             # pdfminer's size is the font size scaled by the text and graphics matrices, and its
             # glyph box is one size tall above the descent line (PDFium's bottom edge)
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
-            chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
-    finally:
-        textpage.close()
-    return dedupe_chars(chars, dedupe_tolerance)
+            last_object = obj
+        chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
+    return chars, breaks, drawn
+
+
+def _restore_spaces(chars: list[Char], breaks: list[tuple[int, tuple]], blanks: Blanks) -> list[Char]:
+    """PDFium puts its own spaces at word gaps and line breaks at line ends, where pdfminer has no
+    glyph (LibreOffice's autospace between Han and digits is such a gap), but also in place of a
+    space glyph drawn as a text object of its own, which pdfminer keeps (and a space ending a
+    cell's line tells a word wrap from a cut number): a space goes back there only."""
+    if not blanks:
+        return chars
+    out: list[Char] = []
+    done = 0
+    for at, box in breaks:
+        out.extend(chars[done:at])
+        done = at
+        if out[-1]["text"] != " " and _on_blank_object(box, blanks):
+            out.append(_space_after(out[-1], box[0], chars[at]["x0"] if at < len(chars) else float("inf")))
+    out.extend(chars[done:])
+    return out
 
 
 def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, float, float] | None:
@@ -102,35 +136,26 @@ def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, floa
     return frame.box(rect.left, rect.bottom, rect.right, rect.top)
 
 
-def _spaced_ends(page: pdfium.PdfPage, textpage, frame: PlumberFrame) -> list[tuple[float, float, float]]:
-    """(right, top, bottom) of each text object whose text ends with a space."""
-    out = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=FORM_DEPTH, textpage=textpage):
-        try:
-            text = obj.extract()
-        except pdfium.PdfiumError:
+def _blank_objects(page: pdfium.PdfPage, textpage, drawn: set[int], frame: PlumberFrame) -> Blanks:
+    """The text objects that gave PDFium's text page no glyph (they hold only spaces), by the
+    points of height they cover, so a lookup costs the same on a page of thousands of them."""
+    out: Blanks = {}
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=FORM_DEPTH):
+        if ctypes.cast(obj.raw, ctypes.c_void_p).value in drawn:
             continue
-        if text.endswith(" "):
-            _, top, right, bottom = frame.box(*obj.get_bounds())
-            out.append((right, top, bottom))
+        x0, top, x1, bottom = frame.box(*obj.get_bounds())
+        for y in range(math.floor(top - _SPACE_SNAP), math.floor(bottom + _SPACE_SNAP) + 1):
+            out.setdefault(y, []).append((x0 - _SPACE_SNAP, x1 + _SPACE_SNAP))
     return out
 
 
-def _ends_a_spaced_object(space: tuple[float, float, float, float], spaced_ends: list[tuple[float, float, float]]) -> bool:
-    x0, _, _, bottom = space
-    return any(
-        abs(x0 - right) <= _SPACE_SNAP and top - _SPACE_SNAP <= bottom <= end + _SPACE_SNAP
-        for right, top, end in spaced_ends
-    )
+def _on_blank_object(space: tuple[float, float, float, float], blanks: Blanks) -> bool:
+    x, _, _, bottom = space
+    return any(x0 <= x <= x1 for x0, x1 in blanks.get(math.floor(bottom), ()))
 
 
-def _glyph_follows(textpage, start: int, n: int, space: tuple, size: float, frame: PlumberFrame) -> bool:
-    """A glyph comes next on the same line, within one font size of the space."""
-    for j in range(start, n):
-        if raw.FPDFText_IsGenerated(textpage, j) == 1:
-            continue
-        box = _char_box(textpage, j, frame)
-        if box is None:
-            return False
-        return abs(box[3] - space[3]) < size / 2 and 0 <= box[0] - space[0] <= size
-    return False
+def _space_after(prev: Char, x0: float, next_x0: float) -> Char:
+    """A space glyph at x0 on prev's line, as wide as the gap to the next glyph (¼ em if that one
+    is not just to its right: pdfminer's space advance is about that)."""
+    x1 = next_x0 if x0 <= next_x0 <= x0 + prev["size"] / 2 else x0 + prev["size"] / 4
+    return {"text": " ", "x0": x0, "x1": x1, "top": prev["top"], "bottom": prev["bottom"], "size": prev["size"]}

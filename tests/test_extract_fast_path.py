@@ -1,15 +1,17 @@
 """Pages PDFium can mirror are read with pypdfium2 (extract/fast_text.py for glyphs,
 extract/fast_rules.py for ruling lines) and must give the same lines and tables as pdfplumber;
-the others (scans, LibreOffice's swapped spaces) still go through pdfplumber. Rotated pages
+the others (scans, images, curves) still go through pdfplumber. Rotated pages
 (Jiangsu's landscape tables) come out in pdfplumber's rotated coordinates."""
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import corpus_pdf
+from conftest import CORPUS, corpus_pdf
 from extract import document, fast_rules, read_document, ruled
+from extract.cell_text import dedupe_chars
 from extract.fast_text import page_chars
 from extract.lines import page_lines
 from extract.settings import DEFAULT
@@ -110,8 +112,58 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
 
     assert fast_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images: OCR path
     assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == list(range(1, 13))  # 9 of them /Rotate 90
-    # LibreOffice ends text runs with a space glyph that PDFium swaps for its own zero-width one
-    assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == []
-    # Putuo: p.14 prints no glyph (one empty ruled row); pp. 5, 19, 20 and 22 end text objects
-    # with a space glyph PDFium swaps for its own (seen in their content streams, not on paper)
-    assert fast_pages(corpus_pdf(PUTUO)) == [p for p in range(1, 26) if p not in (5, 14, 19, 20, 22)]
+    # LibreOffice draws a space glyph as a text object of its own, which PDFium swaps for its own
+    # generated space or line break; fast_text puts the space back, so its pages read fast too
+    assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == [1, 2, 3, 4]
+    # Putuo p.14 prints no glyph (one empty ruled row)
+    assert fast_pages(corpus_pdf(PUTUO)) == [p for p in range(1, 26) if p != 14]
+
+
+# --- glyph for glyph against pdfminer --------------------------------------------------------------
+
+def glyph_differences(path, spaces: bool) -> dict[int, tuple[Counter, Counter]]:
+    """Per page PDFium reads, the glyphs only pdfminer has and only PDFium has (as multisets: the
+    two list a line's objects in different orders). Without `spaces`, space glyphs are left out:
+    pdfminer keeps runs of them where PDFium keeps one."""
+    out = {}
+    pdf, plumber = pdfium.PdfDocument(str(path)), pdfplumber.open(path)
+    try:
+        for i, page in enumerate(plumber.pages):
+            if fast_rules.page_edges(pdf[i], DEFAULT) is None:
+                continue  # pdfminer reads this page anyway
+            keep = lambda chars: Counter(c["text"] for c in chars if spaces or c["text"] != " ")
+            slow = keep(dedupe_chars(page.chars, DEFAULT.dedupe_tolerance))
+            fast = keep(page_chars(pdf[i], DEFAULT.dedupe_tolerance))
+            page.close()
+            if slow != fast:
+                out[i + 1] = (slow - fast, fast - slow)
+    finally:
+        pdf.close()
+        plumber.close()
+    return out
+
+
+@pytest.mark.parametrize("name", ["hongqiao-2024-unit-self-evaluation.pdf", "project-self-evaluation-2024.pdf"])
+def test_libreoffice_pages_give_pdfminers_glyphs_spaces_included(name):
+    assert glyph_differences(SAMPLES / name, spaces=True) == {}
+
+
+def test_putuo_gives_pdfminers_glyphs_spaces_included():
+    assert glyph_differences(corpus_pdf(PUTUO), spaces=True) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(p for p in [*CORPUS.glob("*.pdf"), *CORPUS.glob("real/*.pdf")]
+                                        if "scanned" not in p.name), ids=lambda p: p.name)
+def test_every_corpus_page_read_fast_gives_pdfminers_glyphs(path):
+    assert glyph_differences(path, spaces=False) == {}
+
+
+@pytest.mark.parametrize("name", ["hongqiao-2024-unit-self-evaluation.pdf", "project-self-evaluation-2024.pdf"])
+def test_libreoffice_samples_read_fast_give_the_same_tables_and_lines(name, monkeypatch):
+    fast = read_document(SAMPLES / name)
+    pdfplumber_only(monkeypatch)
+    slow = read_document(SAMPLES / name)
+    assert [t.text_grid() for t in fast.tables] == [t.text_grid() for t in slow.tables]
+    assert len(fast.tables) >= 3
+    assert [(ln.page, ln.text) for ln in fast.lines] == [(ln.page, ln.text) for ln in slow.lines]
