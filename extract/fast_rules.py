@@ -4,9 +4,9 @@ pdfminer interprets the whole content stream to find a page's lines and rects, w
 the cost of a table page. PDFium lists the same path objects far faster. Each subpath becomes the
 edges pdfplumber would make of it (a rule, the four sides of a rect, the sides of a polyline), in
 the same coordinates (PDF points, top-left origin of the crop box, /Rotate applied), so ruled-table finding runs on
-them unchanged. Pages holding something this reader does not mirror (images, which may make the
-page a scan; shadings; Bézier curves; paths nested in form XObjects) return None and go through
-pdfplumber as before.
+them unchanged; paths inside form XObjects are mapped through the forms' matrices. Pages holding
+something this reader does not mirror (images, which may make the page a scan; shadings; Bézier
+curves) return None and go through pdfplumber as before.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.fast_text import FORM_DEPTH, PlumberFrame
+from extract.fast_text import Matrix, PlumberFrame, object_matrix, page_objects, then
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
@@ -28,14 +28,12 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
     read the page."""
     frame = PlumberFrame.of(page)
     edges: list[dict] = []
-    for obj in page.get_objects(max_depth=FORM_DEPTH):
-        if obj.type in _OTHER_DRAWINGS:
+    for obj, kind, to_page in page_objects(page):
+        if kind in _OTHER_DRAWINGS:
             return None
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+        if kind != raw.FPDF_PAGEOBJ_PATH:
             continue
-        if obj.level > 0:  # inside a form: its matrix is the form's, not the page's
-            return None
-        subpaths = _subpaths(obj)
+        subpaths = _subpaths(obj, to_page)
         if subpaths is None:
             return None
         fill, stroke = _draw_mode(obj)
@@ -49,13 +47,13 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | 
     return edges
 
 
-def _subpaths(obj) -> list[list[tuple[float, float]]] | None:
+def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
     """Each subpath's points in page space (closed ones end where they began); None if the path
     holds a Bézier curve."""
-    matrix = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, matrix):
+    own = object_matrix(obj)
+    if own is None:
         return None
-    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    a, b, c, d, e, f = then(own, to_page)
     x, y = ctypes.c_float(), ctypes.c_float()
     out: list[list[tuple[float, float]]] = []
     for k in range(raw.FPDFPath_CountSegments(obj)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -51,6 +52,46 @@ class PlumberFrame:
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
 
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as in PDF
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def then(first: Matrix, second: Matrix) -> Matrix:
+    """The matrix applying `first`, then `second`."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = second
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def object_matrix(obj) -> Matrix | None:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return None
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> Iterator[tuple[object, int, Matrix]]:
+    """Every object of the page, forms entered up to `depth` deep: (raw handle, type, the matrix
+    from the space it is drawn in to the page's). A form's objects are drawn in its own space,
+    which its matrix maps to its parent's."""
+    def walk(parent, count, get, to_page: Matrix, level: int):
+        for k in range(count(parent)):
+            obj = get(parent, k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            yield obj, kind, to_page
+            if kind == raw.FPDF_PAGEOBJ_FORM and level < depth:
+                inner = object_matrix(obj)
+                if inner is not None:
+                    yield from walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+                                    then(inner, to_page), level + 1)
+
+    return walk(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0)
+
+
 def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char]:
     """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed."""
     frame = PlumberFrame.of(page)
@@ -58,7 +99,7 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char]:
     try:
         chars, breaks, drawn = _read_chars(textpage, frame)
         if breaks:
-            chars = _restore_spaces(chars, breaks, _blank_objects(page, textpage, drawn, frame))
+            chars = _restore_spaces(chars, breaks, _blank_objects(page, drawn, frame))
     finally:
         textpage.close()
     return dedupe_chars(chars, dedupe_tolerance)
@@ -136,15 +177,19 @@ def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, floa
     return frame.box(rect.left, rect.bottom, rect.right, rect.top)
 
 
-def _blank_objects(page: pdfium.PdfPage, textpage, drawn: set[int], frame: PlumberFrame) -> Blanks:
+def _blank_objects(page: pdfium.PdfPage, drawn: set[int], frame: PlumberFrame) -> Blanks:
     """The text objects that gave PDFium's text page no glyph (they hold only spaces), by the
     points of height they cover, so a lookup costs the same on a page of thousands of them."""
     out: Blanks = {}
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=FORM_DEPTH):
-        if ctypes.cast(obj.raw, ctypes.c_void_p).value in drawn:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj, kind, to_page in page_objects(page):
+        if kind != raw.FPDF_PAGEOBJ_TEXT or ctypes.cast(obj, ctypes.c_void_p).value in drawn:
             continue
-        x0, top, x1, bottom = frame.box(*obj.get_bounds())
-        for y in range(math.floor(top - _SPACE_SNAP), math.floor(bottom + _SPACE_SNAP) + 1):
+        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        xs, ys = zip(*(apply(to_page, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)))
+        x0, y0, x1, y1 = frame.box(min(xs), min(ys), max(xs), max(ys))
+        for y in range(math.floor(y0 - _SPACE_SNAP), math.floor(y1 + _SPACE_SNAP) + 1):
             out.setdefault(y, []).append((x0 - _SPACE_SNAP, x1 + _SPACE_SNAP))
     return out
 
