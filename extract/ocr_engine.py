@@ -72,8 +72,8 @@ class RapidOcrEngine:
         _note_load()
 
     def detect(self, image: np.ndarray) -> list[Box]:
-        small, ratio = _shrunk(_rgb(image), self._det_max_side)
-        quads, _ = self._ocr.text_det(small)
+        small, ratio = _shrunk(image, self._det_max_side)
+        quads = _det_quads(self._ocr.text_det, small) if small.ndim == 2 else self._ocr.text_det(small)[0]
         if quads is None or len(quads) == 0:
             return []
         out = []
@@ -102,6 +102,21 @@ class RapidOcrEngine:
 
     def recognize(self, image: np.ndarray) -> list[OcrBox]:
         return recognize(self, image)
+
+
+def _det_quads(det, gray: np.ndarray):
+    """rapidocr's TextDetector.__call__ on a grayscale image, without its RGB copy and float64
+    normalisation of the whole page (~0.1 s a page): the same resize, and the same normalised
+    values, looked up per grey level."""
+    h, w = gray.shape
+    pre = det.get_preprocess(max(h, w))
+    resized = pre.resize(gray)
+    if resized is None:
+        return None
+    levels = np.arange(256).astype("float32") * pre.scale  # as DetPreProcess.normalize computes
+    x = np.stack([((levels - m) / sd).astype(np.float32)[resized] for m, sd in zip(pre.mean, pre.std)])
+    quads, _ = det.postprocess_op(det.infer(x[None])[0], (h, w))
+    return det.filter_tag_det_res(quads, (h, w))
 
 
 def _fold_sessions(ocr, threads: int) -> int:
@@ -177,7 +192,7 @@ def _shrunk(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(image, (round(w * ratio), round(h * ratio)), interpolation=cv2.INTER_AREA), ratio
 
 
-_FLOAT, _TENSOR = 1, 4  # onnx AttributeProto.AttributeType
+_FLOAT, _INT, _TENSOR = 1, 2, 4  # onnx AttributeProto.AttributeType
 _TENSOR_FLOAT = 1  # onnx TensorProto.DataType
 
 
@@ -205,6 +220,7 @@ def _onnx_messages():
                             ("float_data", 4, F.TYPE_FLOAT, rep, None), ("name", 8, F.TYPE_STRING, opt, None),
                             ("raw_data", 9, F.TYPE_BYTES, opt, None)])
     message("AttributeProto", [("name", 1, F.TYPE_STRING, opt, None), ("f", 2, F.TYPE_FLOAT, opt, None),
+                               ("i", 3, F.TYPE_INT64, opt, None),
                                ("t", 5, F.TYPE_MESSAGE, opt, "TensorProto"), ("ints", 8, F.TYPE_INT64, rep, None),
                                ("s", 4, F.TYPE_BYTES, opt, None), ("type", 20, F.TYPE_INT32, opt, None)])
     message("NodeProto", [("input", 1, F.TYPE_STRING, rep, None), ("output", 2, F.TYPE_STRING, rep, None),
@@ -347,8 +363,10 @@ class _Folder:
 
     def affine_before_conv(self) -> None:
         """Mul(s) → Add(b) → Conv: s goes into the weights; b into the bias where the conv has no
-        padding and 1×1 kernels (exact), else it stays as Add(b / s) before the conv (the padding
-        is zero in both graphs)."""
+        padding and 1×1 kernels. Before a padded conv, b cannot go into its bias (the padding
+        would be shifted too), so b / s stays a shift of its input, written as a 1×1 depthwise
+        Conv (weights 1, bias b / s: the same sums) because onnxruntime keeps a Conv in its
+        blocked layout, where an Add costs two layout reorders besides its own pass."""
         for mul in self.nodes:
             if mul.op_type != "Mul" or mul.domain or id(mul) in self.dropped or len(mul.input) != 2:
                 continue
@@ -372,7 +390,14 @@ class _Folder:
                 self.dropped |= {id(mul), id(add)}
             else:
                 self.set_conv(conv, w * s, b)
-                add.input[:] = [h, self.const(add.output[0], np.array([c / s], dtype=np.float32))]
+                group = attrs["group"].i if "group" in attrs else 1
+                channels = w.shape[1] * group
+                shift = self.msgs["NodeProto"](
+                    input=[h, self.const(add.output[0] + "_one", np.ones((channels, 1, 1, 1), np.float32)),
+                           self.const(add.output[0] + "_shift", np.full(channels, c / s, np.float32))],
+                    output=[add.output[0]], name=add.output[0] + "_shift", op_type="Conv",
+                    attribute=[self.msgs["AttributeProto"](name="group", type=_INT, i=channels)])
+                self.replaced[id(add)] = [shift]
                 self.dropped.add(id(mul))
             self.count += 1
 
