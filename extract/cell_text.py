@@ -31,16 +31,21 @@ def dedupe_chars(chars: Sequence[Char], tolerance: float) -> list[Char]:
     seen: dict[tuple[str, int, int], list[Char]] = {}
     cell = max(tolerance, 0.5)
     for ch in chars:
-        kx, ky = int(ch["x0"] // cell), int(ch["top"] // cell)
-        dup = any(
-            abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance
-            for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-            for other in seen.get((ch["text"], kx + dx, ky + dy), ())
-        )
-        if not dup:
+        text, x0, top = ch["text"], ch["x0"], ch["top"]
+        kx, ky = int(x0 // cell), int(top // cell)
+        if not _repeats(seen, text, kx, ky, x0, top, tolerance):
             kept.append(ch)
-            seen.setdefault((ch["text"], kx, ky), []).append(ch)
+            seen.setdefault((text, kx, ky), []).append(ch)
     return kept
+
+
+def _repeats(seen: dict, text: str, kx: int, ky: int, x0: float, top: float, tolerance: float) -> bool:
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for other in seen.get((text, kx + dx, ky + dy), ()):
+                if abs(other["x0"] - x0) <= tolerance and abs(other["top"] - top) <= tolerance:
+                    return True
+    return False
 
 
 def is_cjk(ch: str) -> bool:
@@ -95,9 +100,8 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
 _PUNCT = frozenset("()（）[]【】,，.。:：;；、%％")
 
 
-def _overlap(ch: Char, line: list[Char]) -> float:
-    top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
-    return min(ch["bottom"], bottom) - max(ch["top"], top)
+def _overlap(ch: Char, band: tuple[float, float]) -> float:
+    return min(ch["bottom"], band[1]) - max(ch["top"], band[0])
 
 
 def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
@@ -108,8 +112,11 @@ def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
     chars = list(chars)
     lines = group_lines([c for c in chars if c["text"] not in _PUNCT])
     punct = [c for c in chars if c["text"] in _PUNCT]
-    tops = [min(c["top"] for c in line) for line in lines]
-    touching = {id(ch): [i for i, line in enumerate(lines) if _overlap(ch, line) > 0] for ch in punct}
+    if not punct:
+        return lines
+    bands = [(min(c["top"] for c in line), max(c["bottom"] for c in line)) for line in lines]
+    tops = [top for top, _ in bands]
+    touching = {id(ch): [i for i, band in enumerate(bands) if _overlap(ch, band) > 0] for ch in punct}
     offsets = sorted(ch["top"] - tops[t[0]] for ch in punct if len(t := touching[id(ch)]) == 1)
     offset = offsets[len(offsets) // 2] if offsets else None
     loose = []
@@ -121,8 +128,9 @@ def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
         if len(cands) > 1 and offset is not None:
             best = min(cands, key=lambda i: abs(ch["top"] - tops[i] - offset))
         else:
-            best = max(cands, key=lambda i: _overlap(ch, lines[i]))
+            best = max(cands, key=lambda i: _overlap(ch, bands[i]))
         lines[best].append(ch)
+        bands[best] = (min(bands[best][0], ch["top"]), max(bands[best][1], ch["bottom"]))
     if loose:
         lines = sorted(lines + group_lines(loose), key=lambda line: min(c["top"] for c in line))
     for line in lines:

@@ -115,10 +115,11 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None
     page = fast[index]
     try:
-        edges = fast_rules.page_edges(page, settings)
+        objects = list(fast_text.page_objects(page))  # one walk for the rules and the glyphs
+        edges = fast_rules.page_edges(page, settings, objects)
         if edges is None:
             return None
-        chars = fast_text.page_chars(page, settings.dedupe_tolerance)
+        chars = fast_text.page_chars(page, settings.dedupe_tolerance, objects)
     except Exception:
         return None  # PDFium stumbled on this page: pdfplumber reads it as before
     finally:

@@ -15,20 +15,20 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.fast_text import Matrix, PlumberFrame, object_matrix, page_objects, then
+from extract.fast_text import Matrix, PageObject, PlumberFrame, object_matrix, page_objects, then
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
 _OTHER_DRAWINGS = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
 
 
-def page_edges(page: pdfium.PdfPage, settings: ExtractSettings) -> list[dict] | None:
+def page_edges(page: pdfium.PdfPage, settings: ExtractSettings, objects: list[PageObject] | None = None) -> list[dict] | None:
     """The page's edges as pdfplumber's `page.edges` gives them (minus background fills, as the
     ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
     read the page."""
     frame = PlumberFrame.of(page)
     edges: list[dict] = []
-    for obj, kind, to_page in page_objects(page):
+    for obj, kind, to_page in page_objects(page) if objects is None else objects:
         if kind in _OTHER_DRAWINGS:
             return None
         if kind != raw.FPDF_PAGEOBJ_PATH:

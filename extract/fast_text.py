@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -74,7 +74,10 @@ def object_matrix(obj) -> Matrix | None:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> Iterator[tuple[object, int, Matrix]]:
+PageObject = tuple[object, int, Matrix]  # raw handle, FPDF_PAGEOBJ_* type, matrix to the page
+
+
+def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> Iterator[PageObject]:
     """Every object of the page, forms entered up to `depth` deep: (raw handle, type, the matrix
     from the space it is drawn in to the page's). A form's objects are drawn in its own space,
     which its matrix maps to its parent's."""
@@ -92,14 +95,15 @@ def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> Iterator[tupl
     return walk(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0)
 
 
-def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float) -> list[Char]:
-    """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed."""
+def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float, objects: list[PageObject] | None = None) -> list[Char]:
+    """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed
+    (`objects`: the page's page_objects, if the caller has them already)."""
     frame = PlumberFrame.of(page)
     textpage = page.get_textpage()
     try:
         chars, breaks, drawn = _read_chars(textpage, frame)
         if breaks:
-            chars = _restore_spaces(chars, breaks, _blank_objects(page, drawn, frame))
+            chars = _restore_spaces(chars, breaks, _blank_objects(page_objects(page) if objects is None else objects, drawn, frame))
     finally:
         textpage.close()
     return dedupe_chars(chars, dedupe_tolerance)
@@ -177,12 +181,12 @@ def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, floa
     return frame.box(rect.left, rect.bottom, rect.right, rect.top)
 
 
-def _blank_objects(page: pdfium.PdfPage, drawn: set[int], frame: PlumberFrame) -> Blanks:
+def _blank_objects(objects: Iterable[PageObject], drawn: set[int], frame: PlumberFrame) -> Blanks:
     """The text objects that gave PDFium's text page no glyph (they hold only spaces), by the
     points of height they cover, so a lookup costs the same on a page of thousands of them."""
     out: Blanks = {}
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for obj, kind, to_page in page_objects(page):
+    for obj, kind, to_page in objects:
         if kind != raw.FPDF_PAGEOBJ_TEXT or ctypes.cast(obj, ctypes.c_void_p).value in drawn:
             continue
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
