@@ -47,7 +47,10 @@ class PlumberFrame:
         return x - x0, y1 - y
 
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
-        """(x0, top, x1, bottom) of a rectangle."""
+        """(x0, top, x1, bottom) of a rectangle (left ≤ right, bottom ≤ top)."""
+        if self.rotation == 0:  # most pages, and this runs once a glyph
+            x0, _, _, y1 = self.crop
+            return left - x0, y1 - top, right - x0, y1 - bottom
         (ax, at), (bx, bt) = self.point(left, bottom), self.point(right, top)
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
@@ -121,7 +124,7 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
     units = (ctypes.c_ushort * (n + 1))()
     raw.FPDFText_GetText(textpage, 0, n, units)  # one call for every code (UTF-16, one unit a char)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    matrix = raw.FS_MATRIX()
+    matrix, rect = raw.FS_MATRIX(), raw.FS_RECTF()
     chars: list[Char] = []
     breaks: list[tuple[int, tuple]] = []
     drawn: set[int] = set()
@@ -134,7 +137,7 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
             code = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
         if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             continue  # surrogate halves and unmapped glyphs carry no text
-        box = _char_box(textpage, i, frame)
+        box = _char_box(textpage, i, frame, rect)
         if box is None:
             continue
         if code in _GENERATED and raw.FPDFText_IsGenerated(textpage, i) == 1:
@@ -174,8 +177,7 @@ def _restore_spaces(chars: list[Char], breaks: list[tuple[int, tuple]], blanks: 
     return out
 
 
-def _char_box(textpage, i: int, frame: PlumberFrame) -> tuple[float, float, float, float] | None:
-    rect = raw.FS_RECTF()
+def _char_box(textpage, i: int, frame: PlumberFrame, rect) -> tuple[float, float, float, float] | None:
     if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
         return None
     return frame.box(rect.left, rect.bottom, rect.right, rect.top)

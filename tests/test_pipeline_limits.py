@@ -27,7 +27,7 @@ from test_pipeline_bad_inputs import build_pdf, dust_page
 from test_pipeline_stuck import NativeHangTask
 
 GOOD_PDF = "jiangsu-2019-party-office-budget-tables.pdf"  # 12 pages, ~2 s
-LONG_PDF = "putuo-2024-finance-bureau-final-accounts.pdf"  # 25 pages, several seconds
+LONG_PDF = "putuo-2024-finance-bureau-final-accounts.pdf"  # 25 pages, about a second
 
 
 # --- building hostile PDFs ------------------------------------------------------------------------
@@ -119,9 +119,9 @@ def test_the_builders_make_what_they_say():
 # --- the time limit fits the document -------------------------------------------------------------
 def test_a_long_report_is_read_within_its_per_page_allowance():
     path = corpus_pdf(LONG_PDF)
-    short = run_report(path, [], timeout=1.0, timeout_per_page=0.0)
-    assert (short.status, short.report["error"]) == ("failed", "timed out after 1 s")
-    fits = run_report(path, [], timeout=1.0, timeout_per_page=2.0)  # 1 s + 24 more pages × 2 s
+    short = run_report(path, [], timeout=0.2, timeout_per_page=0.0)
+    assert (short.status, short.report.get("error")) == ("failed", "timed out after 0.2 s")
+    fits = run_report(path, [], timeout=0.2, timeout_per_page=2.0)  # 0.2 s + 24 more pages × 2 s
     assert fits.status in ("ok", "quarantined"), fits.report.get("error")
     assert len(fits.rows.budget_lines) > 100
 
