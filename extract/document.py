@@ -1,8 +1,9 @@
 """read_document: one PDF → Document (tables with cells, running text lines, warnings).
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
-long batches. Pages whose glyphs and ruling lines PDFium can give as pdfminer would (no image,
-so no scan; no curves; see extract/fast_text.py and extract/fast_rules.py) are read
+long batches. Pages whose glyphs and ruling lines PDFium can give as pdfminer would (no curves or
+shadings, and text: an image with next to no text may be a scan; see extract/fast_text.py and
+extract/fast_rules.py) are read
 with pypdfium2 instead of pdfminer, which is most of the cost. Pages without a text layer
 are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
 default; `ocr_page` plugs in another, None turns OCR off).
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import captions, fast_rules, fast_text, furniture
@@ -110,7 +112,8 @@ def _open_pdfium(path: Path):
 
 
 def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
-    """_read_page's result from PDFium's glyphs and rules; None if the page needs pdfplumber."""
+    """_read_page's result from PDFium's glyphs and rules; None if the page needs pdfplumber
+    (or may be a scan: an image and next to no text)."""
     if fast is None:
         return None
     page = fast[index]
@@ -126,7 +129,11 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         page.close()
     if not chars:
         return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
-    return _lines_and_tables(edges, chars, number, settings)
+    quick = _lines_and_tables(edges, chars, number, settings)
+    pictured = any(kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in objects)
+    if pictured and sum(len(ln.text) for ln in quick[0]) < settings.ocr_min_chars:
+        return None  # read_document's scan test decides, on pdfplumber's view of the page
+    return quick
 
 
 def read_document(

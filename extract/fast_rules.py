@@ -4,9 +4,9 @@ pdfminer interprets the whole content stream to find a page's lines and rects, w
 the cost of a table page. PDFium lists the same path objects far faster. Each subpath becomes the
 edges pdfplumber would make of it (a rule, the four sides of a rect, the sides of a polyline), in
 the same coordinates (PDF points, top-left origin of the crop box, /Rotate applied), so ruled-table finding runs on
-them unchanged; paths inside form XObjects are mapped through the forms' matrices. Pages holding
-something this reader does not mirror (images, which may make the page a scan; shadings; Bézier
-curves) return None and go through pdfplumber as before.
+them unchanged; paths inside form XObjects are mapped through the forms' matrices. Images draw no
+edges (a scan is told by its missing text, extract/document.py). Pages holding something this
+reader does not mirror (shadings, Bézier curves) return None and go through pdfplumber as before.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from extract.fast_text import Matrix, PageObject, PlumberFrame, object_matrix, p
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
-_OTHER_DRAWINGS = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING)
+_NOT_MIRRORED = (raw.FPDF_PAGEOBJ_SHADING,)
 
 
 def page_edges(page: pdfium.PdfPage, settings: ExtractSettings, objects: list[PageObject] | None = None) -> list[dict] | None:
@@ -29,7 +29,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings, objects: list[Pa
     frame = PlumberFrame.of(page)
     edges: list[dict] = []
     for obj, kind, to_page in page_objects(page) if objects is None else objects:
-        if kind in _OTHER_DRAWINGS:
+        if kind in _NOT_MIRRORED:
             return None
         if kind != raw.FPDF_PAGEOBJ_PATH:
             continue

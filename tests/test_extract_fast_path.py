@@ -127,7 +127,9 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
         finally:
             pdf.close()
 
-    assert fast_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images: OCR path
+    assert fast_pages(corpus_pdf("scanned-chinese-prose-2p.pdf")) == []  # images, no text: OCR path
+    # pp. 19 and 20 print charts as images beside their prose: text pages all the same
+    assert fast_pages(corpus_pdf("real/national-petition-bureau-2024-final-accounts.pdf")) == list(range(1, 51))
     assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == list(range(1, 13))  # 9 of them /Rotate 90
     # LibreOffice draws a space glyph as a text object of its own, which PDFium swaps for its own
     # generated space or line break; fast_text puts the space back, so its pages read fast too
