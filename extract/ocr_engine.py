@@ -68,7 +68,10 @@ class RapidOcrEngine:
         self._ocr = RapidOCR(
             intra_op_num_threads=threads, inter_op_num_threads=1, rec_batch_num=1, use_cls=False,
         )
-        self.folded = _fold_sessions(self._ocr, threads) if fold else 0  # fold=False: as bundled (bench)
+        try:
+            self.folded = _fold_sessions(self._ocr, threads) if fold else 0  # fold=False: as bundled (bench)
+        except Exception:  # rapidocr's session wrapper is not its public API: if it moved, run as shipped
+            self.folded = 0
         self._det_max_side = det_max_side
         _note_load()
 

@@ -283,3 +283,18 @@ def test_folded_models_compute_what_the_bundled_models_compute():
                      for m in (raw, folded))
         assert got.shape == want.shape and np.abs(got - want).max() < 1e-4
     assert engine(1).folded == 2  # the engine runs both folded models
+
+
+def test_an_engine_whose_models_cannot_be_folded_runs_them_as_shipped(monkeypatch):
+    """Folding reaches into rapidocr's session wrapper; if a release moves it, OCR still reads."""
+    from extract import ocr_engine
+
+    def moved(*_):
+        raise AttributeError("'OrtInferSession' object has no attribute 'session'")
+
+    monkeypatch.setattr(ocr_engine, "_fold_sessions", moved)
+    shipped = ocr_engine.RapidOcrEngine(threads=1)
+    assert shipped.folded == 0
+    line = np.full((48, 480), 255, np.uint8)
+    cv2.putText(line, "2024 budget", (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    assert "2024" in "".join(b.text for b in shipped.recognize(line))
