@@ -93,7 +93,7 @@ def _cpu_seconds(path: Path, runs: int = 2):
 @pytest.fixture(scope="module")
 def long_pdfs(tmp_path_factory) -> dict[int, tuple[Path, int]]:
     folder = tmp_path_factory.mktemp("long")
-    return {n: (folder / f"long-{n}.pdf", write_long_pdf(folder / f"long-{n}.pdf", n)) for n in (5, 50, 100, 150)}
+    return {n: (folder / f"long-{n}.pdf", write_long_pdf(folder / f"long-{n}.pdf", n)) for n in (5, 50, 150)}
 
 
 def test_generated_table_reads_back(long_pdfs):
@@ -111,13 +111,14 @@ def test_generated_table_reads_back(long_pdfs):
 
 @pytest.mark.slow
 def test_per_page_cost_does_not_grow_with_length(long_pdfs):
-    """Pages 101-150 cost (T150 - T100) / 50, pages 1-50 cost T50 / 50: within 1.5× of each other."""
+    """A page of the 150-page table costs at most 1.5× a page of the 50-page one (a step that grew
+    with the length would make it 3×). Averages, not differences of two timings: a spike on a
+    shared machine moves a difference of two short timings far more."""
     read_document(long_pdfs[5][0], ocr_page=None)  # imports and first-use costs out of the way
-    t50, _ = _cpu_seconds(long_pdfs[50][0])
-    t100, _ = _cpu_seconds(long_pdfs[100][0])
-    t150, doc = _cpu_seconds(long_pdfs[150][0])
-    first, last = t50 / 50, (t150 - t100) / 50
-    assert last <= 1.5 * first, f"per page: first 50 {first * 1000:.1f} ms, last 50 {last * 1000:.1f} ms"
+    t50, _ = _cpu_seconds(long_pdfs[50][0], runs=3)
+    t150, doc = _cpu_seconds(long_pdfs[150][0], runs=3)
+    short, long = t50 / 50, t150 / 150
+    assert long <= 1.5 * short, f"per page: 50 pages {short * 1000:.1f} ms, 150 pages {long * 1000:.1f} ms"
 
     [table] = doc.tables  # and the one table kept every row over 150 pages
     rows = long_pdfs[150][1]
