@@ -118,7 +118,7 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None
     page = fast[index]
     try:
-        objects = list(fast_text.page_objects(page))  # one walk for the rules and the glyphs
+        objects = fast_text.page_objects(page)  # one walk for the rules and the glyphs
         edges = fast_rules.page_edges(page, settings, objects)
         if edges is None:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -80,22 +80,24 @@ def object_matrix(obj) -> Matrix | None:
 PageObject = tuple[object, int, Matrix]  # raw handle, FPDF_PAGEOBJ_* type, matrix to the page
 
 
-def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> Iterator[PageObject]:
-    """Every object of the page, forms entered up to `depth` deep: (raw handle, type, the matrix
-    from the space it is drawn in to the page's). A form's objects are drawn in its own space,
-    which its matrix maps to its parent's."""
-    def walk(parent, count, get, to_page: Matrix, level: int):
+def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> list[PageObject]:
+    """Every object of the page, forms entered up to `depth` deep (a form's objects after the
+    page's): (raw handle, type, the matrix from the space it is drawn in to the page's). A form's
+    objects are drawn in its own space, which its matrix maps to its parent's."""
+    out: list[PageObject] = []
+    todo = [(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0)]
+    while todo:  # a stack, not recursion: each object is touched once however deep its form
+        parent, count, get, to_page, level = todo.pop()
         for k in range(count(parent)):
             obj = get(parent, k)
             kind = raw.FPDFPageObj_GetType(obj)
-            yield obj, kind, to_page
+            out.append((obj, kind, to_page))
             if kind == raw.FPDF_PAGEOBJ_FORM and level < depth:
                 inner = object_matrix(obj)
                 if inner is not None:
-                    yield from walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                                    then(inner, to_page), level + 1)
-
-    return walk(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0)
+                    todo.append((obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+                                 then(inner, to_page), level + 1))
+    return out
 
 
 def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float, objects: list[PageObject] | None = None) -> list[Char]:
@@ -187,9 +189,12 @@ def _blank_objects(objects: Iterable[PageObject], drawn: set[int], frame: Plumbe
     """The text objects that gave PDFium's text page no glyph (they hold only spaces), by the
     points of height they cover, so a lookup costs the same on a page of thousands of them."""
     out: Blanks = {}
+    texts = [(obj, to_page) for obj, kind, to_page in objects if kind == raw.FPDF_PAGEOBJ_TEXT]
+    if len(texts) <= len(drawn):
+        return out  # every text object gave glyphs (most producers' pages)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for obj, kind, to_page in objects:
-        if kind != raw.FPDF_PAGEOBJ_TEXT or ctypes.cast(obj, ctypes.c_void_p).value in drawn:
+    for obj, to_page in texts:
+        if ctypes.cast(obj, ctypes.c_void_p).value in drawn:
             continue
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue

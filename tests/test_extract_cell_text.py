@@ -78,6 +78,19 @@ def test_dedupe_agrees_with_pdfplumber_on_a_real_page_made_fake_bold():
     assert dedupe_chars(bold, 1.0) == plumber_dedupe_chars(bold, 1.0) == chars
 
 
+_glyph = st.fixed_dictionaries({"text": st.sampled_from("ab"), "x0": st.floats(0, 8), "top": st.floats(0, 8)})
+
+
+@given(st.lists(_glyph, max_size=40), st.sampled_from([0.0, 0.3, 1.0, 2.5]))
+def test_dedupe_keeps_what_comparing_every_pair_keeps(chars, tolerance):
+    kept = []
+    for ch in chars:  # the definition, quadratic: a glyph repeating a kept one within tolerance goes
+        if not any(k["text"] == ch["text"] and abs(k["x0"] - ch["x0"]) <= tolerance
+                   and abs(k["top"] - ch["top"]) <= tolerance for k in kept):
+            kept.append(ch)
+    assert dedupe_chars(chars, tolerance) == kept
+
+
 def test_tighten_drops_only_spaces_beside_cjk():
     assert tighten("完成 600 人次加班费发放，完成 57 人") == "完成600人次加班费发放，完成57人"
     assert tighten("2024 年 10 月底前") == "2024年10月底前"
