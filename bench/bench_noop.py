@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def tiny_pdf(n: int) -> bytes:
     """One A4 page saying which report it is: distinct bytes, so distinct report ids."""
-    content = zlib.compress(b"BT /F1 12 Tf 72 760 Td (Report %d of the no-op benchmark) Tj ET" % n)
+    return one_page_pdf(b"BT /F1 12 Tf 72 760 Td (Report %d of the no-op benchmark) Tj ET" % n)
+
+
+def one_page_pdf(operators: bytes) -> bytes:
+    """An A4 page drawing `operators` (Helvetica as /F1), as a whole PDF file."""
+    content = zlib.compress(operators)
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
