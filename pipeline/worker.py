@@ -16,7 +16,7 @@ from pathlib import Path
 from normalize.rows import frame
 from pipeline.process import ReportResult, failed, file_sha256, process
 from pipeline.runlog import one_line  # noqa: F401 (executors import it from here)
-from pipeline.store import write_report
+from pipeline.store import has_landed, report_files, write_report
 from pipeline.settings import report_time_limit
 from pipeline.time_limit import Limit, ReportTimeout, time_limit
 
@@ -133,10 +133,15 @@ def frames(result: ReportResult) -> dict:
 
 
 def land(out: Path, result: ReportResult) -> Landed:
-    """Write one report's files (atomically, replacing any earlier files of the same report_id)."""
+    """Write one report's files (atomically, replacing any earlier files of the same report_id).
+    A failed attempt never replaces rows that landed: the same bytes at another path (same
+    report_id) that were read keep their rows, and the failure is this path's, in the manifest."""
     r = result.report
-    written = write_report(out, r["report_id"], r.get("fiscal_year"), r["status"] == "quarantined",
-                           frames(result))
+    if r["status"] == "failed" and has_landed(out, r["report_id"]):
+        written = report_files(out, r["report_id"])
+    else:
+        written = write_report(out, r["report_id"], r.get("fiscal_year"), r["status"] == "quarantined",
+                               frames(result))
     return Landed(
         files=tuple(str(p.relative_to(out)) for p in written),
         report={k: r.get(k) for k in _REPORT_KEYS},

@@ -107,3 +107,29 @@ def test_datasets_read_back_with_pandas_and_duckdb(inbox, tmp_path):
     assert n == len(lines) > 0
     year = duckdb.sql(f"SELECT DISTINCT fiscal_year FROM '{out}/reports/**/*.parquet'").fetchall()
     assert year == [(2019,)]
+
+
+def test_a_failed_copy_never_replaces_the_landed_rows_of_the_same_bytes(tmp_path):
+    """Two paths with the same bytes share a report_id; the copy whose attempt fails (a time limit
+    under load, a dead worker) must not wipe what the other copy landed."""
+    from pipeline.process import failed, file_sha256
+    from pipeline.worker import land
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    (inbox / "a").mkdir(parents=True)
+    (inbox / "b").mkdir()
+    first = inbox / "a" / "project.pdf"
+    shutil.copy(SAMPLES / "project-self-evaluation-2024.pdf", first)
+    shutil.copy(first, inbox / "b" / "project.pdf")
+    assert main(["ingest", str(first), "--out", str(out), "--workers", "1", "--no-progress"]) == 0
+    before = read_dataset(out, "indicators")
+    assert len(before) > 10
+
+    sha = file_sha256(inbox / "b" / "project.pdf")
+    kept = land(out, failed(inbox / "b" / "project.pdf", "timed out after 1 s", sha))
+
+    assert kept.report["status"] == "failed" and kept.report["source_path"].endswith("b/project.pdf")
+    assert read_dataset(out, "indicators").equals(before)
+    [row] = read_dataset(out, "reports").itertuples()
+    assert (row.status, row.source_path) == ("ok", str(first))
+    assert sorted(kept.files) == sorted(str(p.relative_to(out)) for p in out.rglob(f"{sha[:16]}.parquet"))
