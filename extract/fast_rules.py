@@ -22,7 +22,8 @@ from extract.settings import ExtractSettings
 _NOT_MIRRORED = (raw.FPDF_PAGEOBJ_SHADING,)
 
 
-def page_edges(page: pdfium.PdfPage, settings: ExtractSettings, objects: list[PageObject] | None = None) -> list[dict] | None:
+def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
+               objects: list[PageObject] | None = None) -> list[dict] | None:
     """The page's edges as pdfplumber's `page.edges` gives them (minus background fills, as the
     ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
     read the page."""

@@ -4,7 +4,13 @@ pdfminer spends most of read_document's time interpreting content streams; PDFiu
 text 10–25× faster. The glyphs come out as pdfplumber-style char dicts (text, x0, x1, top,
 bottom, size; PDF points, top-left origin of the crop box) so the rest of the stage (lines,
 tables, captions) runs on them unchanged; with extract/fast_rules.py giving the ruling lines,
-a page needs pdfminer only when one of the two cannot mirror it.
+a page needs pdfminer only when one of the two cannot mirror it. The page's objects are walked
+here too (`page_objects`, forms entered, each with its matrix to the page), once for both.
+
+Where PDFium's text and pdfminer's part: PDFium leaves out the glyph of a text object that
+holds only spaces (LibreOffice draws one between runs of two fonts) and puts a generated space or
+line break there, as it does at plain word gaps. `_restore_spaces` tells the two apart by that
+object and puts pdfminer's space back; tests/test_extract_fast_path.py compares glyph for glyph.
 """
 from __future__ import annotations
 
@@ -100,7 +106,8 @@ def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> list[PageObje
     return out
 
 
-def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float, objects: list[PageObject] | None = None) -> list[Char]:
+def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float,
+               objects: list[PageObject] | None = None) -> list[Char]:
     """The page's glyphs as pdfplumber-style char dicts, fake-bold duplicates removed
     (`objects`: the page's page_objects, if the caller has them already)."""
     frame = PlumberFrame.of(page)
@@ -108,7 +115,8 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float, objects: list[Page
     try:
         chars, breaks, drawn = _read_chars(textpage, frame)
         if breaks:
-            chars = _restore_spaces(chars, breaks, _blank_objects(page_objects(page) if objects is None else objects, drawn, frame))
+            blanks = _blank_objects(page_objects(page) if objects is None else objects, drawn, frame)
+            chars = _restore_spaces(chars, breaks, blanks)
     finally:
         textpage.close()
     return dedupe_chars(chars, dedupe_tolerance)

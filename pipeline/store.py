@@ -88,7 +88,8 @@ def report_files(out: Path, report_id: str) -> list[Path]:
 def has_landed(out: Path, report_id: str) -> bool:
     """Whether a report row of this id that is not a failure is on disk (landed or quarantined)."""
     rows = [p for p in report_files(out, report_id) if p.parts[-3] == "reports"]
-    return any(status != "failed" for p in rows for status in pq.read_table(p, columns=["status"])["status"].to_pylist())
+    return any(status != "failed"
+               for p in rows for status in pq.read_table(p, columns=["status"])["status"].to_pylist())
 
 
 def remove_report(out: Path, report_id: str) -> None:
