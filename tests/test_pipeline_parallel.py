@@ -43,7 +43,7 @@ def inbox(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("in")
     shutil.copy(corpus_pdf("jiangsu-2019-party-office-budget-tables.pdf"), folder / "budget.pdf")
     shutil.copy(SAMPLES / "project-self-evaluation-2024.pdf", folder / "project.pdf")
-    (folder / "dust.pdf").write_bytes(build_pdf([dust_page(30_000)]))  # runs into --timeout
+    (folder / "dust.pdf").write_bytes(build_pdf([dust_page(120_000)]))  # ~15 s of pdfminer: runs into --timeout
     return folder
 
 
