@@ -1,6 +1,6 @@
 """Cost of one page against the glyphs on it: read_document on a page of n one-glyph text objects
 (and one ruled line, as table pages have), for growing n. Linear means the CPU µs per glyph stay
-flat. PDFium reads such a page (extract/fast_text.py); a page pdfminer must read (say it holds a
+flat. PDFium reads such a page (extract/pdfium/glyphs.py); a page pdfminer must read (say it holds a
 Bézier curve: --curve) costs far more per glyph.
 
     .venv/bin/python bench/bench_glyphs.py [--glyphs 15000 30000 60000 120000] [--curve]

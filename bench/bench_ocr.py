@@ -9,7 +9,7 @@ onnxruntime runs with one thread (ExtractSettings.ocr_threads), as in a batch wo
 --runs N every PDF is read N times and each page's stage keeps its fastest run (CPU seconds; the
 machine is shared, so the minimum is the least disturbed); the summary gives, per stage, the
 mean over pages of those minima and of the medians. --no-fold runs the models as rapidocr ships
-them (without ocr_engine.fold_affine_chains), for a before/after on the same pages.
+them (without extract.ocr.engine.fold_affine_chains), for a before/after on the same pages.
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import pdfplumber  # noqa: E402
 
-from extract import ocr as ocr_mod  # noqa: E402
-from extract import ocr_engine  # noqa: E402
-from extract.ocr_grid import PageFrame  # noqa: E402
+from extract.ocr import engine as ocr_engine  # noqa: E402
+from extract.ocr import page as ocr_mod  # noqa: E402
+from extract.ocr.grid import PageFrame  # noqa: E402
 from extract.settings import DEFAULT  # noqa: E402
 
 

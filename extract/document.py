@@ -2,10 +2,9 @@
 
 The PDF is opened once and every page is closed right after use, so memory stays flat over
 long batches. Pages whose glyphs and ruling lines PDFium can give as pdfminer would (no curves or
-shadings, and text: an image with next to no text may be a scan; see extract/fast_text.py and
-extract/fast_rules.py) are read
+shadings, and text: an image with next to no text may be a scan; see extract/pdfium/) are read
 with pypdfium2 instead of pdfminer, which is most of the cost. Pages without a text layer
-are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr.py by
+are listed in Document.pages_without_text (and warnings) and go through OCR (extract/ocr/page.py by
 default; `ocr_page` plugs in another, None turns OCR off).
 """
 from __future__ import annotations
@@ -20,7 +19,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from extract import captions, fast_rules, fast_text, furniture
+from extract import captions, furniture
+from extract.pdfium import glyphs, page as pdfium_page, rules
 from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
@@ -33,12 +33,12 @@ from extract.unruled import find_unruled_tables
 # Hook for the OCR stage: called with (pdfplumber page, 1-based page number) for a page without a
 # text layer; returns that page's lines and tables. None = no OCR (the page stays empty).
 OcrPage = Callable[[object, int], tuple[list[TextLine], list[Table]]]
-AUTO_OCR = "auto"  # read_document's default hook: extract.ocr, imported only when a scan turns up
+AUTO_OCR = "auto"  # read_document's default hook: extract.ocr.page, imported only when a scan turns up
 
 
 def _default_ocr(settings: ExtractSettings) -> OcrPage:
     def hook(page, number: int):
-        from extract.ocr import ocr_page  # OpenCV and onnxruntime load only for scans
+        from extract.ocr.page import ocr_page  # OpenCV and onnxruntime load only for scans
 
         return ocr_page(page, number, settings)
 
@@ -118,11 +118,11 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None
     page = fast[index]
     try:
-        objects = fast_text.page_objects(page)  # one walk for the rules and the glyphs
-        edges = fast_rules.page_edges(page, settings, objects)
+        objects = pdfium_page.page_objects(page)  # one walk for the rules and the glyphs
+        edges = rules.page_edges(page, settings, objects)
         if edges is None:
             return None
-        chars = fast_text.page_chars(page, settings.dedupe_tolerance, objects)
+        chars = glyphs.page_chars(page, settings.dedupe_tolerance, objects)
     except Exception:
         return None  # PDFium stumbled on this page: pdfplumber reads it as before
     finally:

@@ -1,7 +1,7 @@
 """Tables drawn with ruling lines: pdfplumber's lines strategy, merged cells resolved on a grid.
 
-The edges come from pdfplumber (`page_edges`), from PDFium (extract/fast_rules.py) or from a
-page image (extract/ocr_grid.py); pdfplumber's table steps turn them into one rectangle per
+The edges come from pdfplumber (`page_edges`), from PDFium (extract/pdfium/rules.py) or from a
+page image (extract/ocr/grid.py); pdfplumber's table steps turn them into one rectangle per
 visible cell, a merged cell being simply a bigger rectangle. The grid is built from the distinct
 cell edges, so each rectangle maps to (row, col, row_span, col_span).
 """

@@ -18,7 +18,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import corpus_pdf
-from extract import cell_repair, fast_rules, fast_text, read_document
+from extract import cell_repair, read_document
+from extract.pdfium import glyphs, rules
 from extract.cell_text import dedupe_chars
 from extract.ruled import find_ruled_tables, page_edges
 from extract.settings import DEFAULT
@@ -34,8 +35,8 @@ def page_tables(path: Path, number: int, fast: bool):
         pdf = pdfium.PdfDocument(str(path))
         try:
             page = pdf[number - 1]
-            edges = fast_rules.page_edges(page, DEFAULT)
-            chars = fast_text.page_chars(page, DEFAULT.dedupe_tolerance)
+            edges = rules.page_edges(page, DEFAULT)
+            chars = glyphs.page_chars(page, DEFAULT.dedupe_tolerance)
             page.close()
         finally:
             pdf.close()

@@ -1,5 +1,5 @@
-"""Pages PDFium can mirror are read with pypdfium2 (extract/fast_text.py for glyphs,
-extract/fast_rules.py for ruling lines) and must give the same lines and tables as pdfplumber;
+"""Pages PDFium can mirror are read with pypdfium2 (extract/pdfium/glyphs.py for glyphs,
+extract/pdfium/rules.py for ruling lines) and must give the same lines and tables as pdfplumber;
 the others (scans, images, curves) still go through pdfplumber. Rotated pages
 (Jiangsu's landscape tables) come out in pdfplumber's rotated coordinates."""
 from collections import Counter
@@ -10,9 +10,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import CORPUS, corpus_pdf
-from extract import document, fast_rules, read_document, ruled
+from extract import document, read_document, ruled
+from extract.pdfium import rules as fast_rules
 from extract.cell_text import dedupe_chars
-from extract.fast_text import page_chars
+from extract.pdfium.glyphs import page_chars
 from extract.lines import page_lines
 from extract.settings import DEFAULT
 
@@ -132,7 +133,7 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
     assert fast_pages(corpus_pdf("real/national-petition-bureau-2024-final-accounts.pdf")) == list(range(1, 51))
     assert fast_pages(corpus_pdf(JIANGSU_TABLES)) == list(range(1, 13))  # 9 of them /Rotate 90
     # LibreOffice draws a space glyph as a text object of its own, which PDFium swaps for its own
-    # generated space or line break; fast_text puts the space back, so its pages read fast too
+    # generated space or line break; pdfium/glyphs.py puts the space back, so its pages read fast too
     assert fast_pages(SAMPLES / "project-self-evaluation-2024.pdf") == [1, 2, 3, 4]
     # Putuo p.14 prints no glyph (one empty ruled row)
     assert fast_pages(corpus_pdf(PUTUO)) == [p for p in range(1, 26) if p != 14]

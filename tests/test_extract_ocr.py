@@ -19,8 +19,8 @@ from PIL import Image
 from conftest import corpus_pdf
 from extract import ExtractSettings, read_document
 from extract.cell_text import tighten
-from extract.ocr_engine import LOAD_LOG_ENV
-from extract.ocr_grid import (
+from extract.ocr.engine import LOAD_LOG_ENV
+from extract.ocr.grid import (
     PageFrame, box_glyph, fix_widths, ocr_tables, rotate, rule_edges, rule_masks, rule_segments, skew_angle,
     binarize,
 )
@@ -226,7 +226,7 @@ def _word_scan(path: Path, words: str) -> Path:
 @pytest.mark.slow
 def test_the_model_is_loaded_once_per_worker_across_a_two_worker_run(tmp_path):
     """Four scanned reports through `ingest --workers 2`: each worker that OCRs loads the model
-    once (counted by extract/ocr_engine.py in the file BUDGETPERF_OCR_LOAD_LOG names), never per
+    once (counted by extract/ocr/engine.py in the file BUDGETPERF_OCR_LOAD_LOG names), never per
     page or per report, and the coordinator never loads it."""
     import json
     import os
@@ -266,7 +266,7 @@ def test_folded_models_compute_what_the_bundled_models_compute():
     from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
     from rapidocr_onnxruntime.utils import read_yaml, update_model_path
 
-    from extract.ocr_engine import _onnx_messages, engine, fold_affine_chains
+    from extract.ocr.engine import _onnx_messages, engine, fold_affine_chains
 
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
     line = np.full((48, 480), 255, np.uint8)
@@ -287,7 +287,7 @@ def test_folded_models_compute_what_the_bundled_models_compute():
 
 def test_an_engine_whose_models_cannot_be_folded_runs_them_as_shipped(monkeypatch):
     """Folding reaches into rapidocr's session wrapper; if a release moves it, OCR still reads."""
-    from extract import ocr_engine
+    from extract.ocr import engine as ocr_engine
 
     def moved(*_):
         raise AttributeError("'OrtInferSession' object has no attribute 'session'")

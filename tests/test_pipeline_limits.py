@@ -20,7 +20,7 @@ from conftest import corpus_pdf
 from pipeline import executors, worker
 from pipeline.cli import main
 from pipeline.store import read_dataset
-from extract.ocr import MAX_PIXELS, render_dpi
+from extract.ocr.page import MAX_PIXELS, render_dpi
 from pipeline.worker import ReportTask, run_report
 from pdf_gen import serialize
 from test_pipeline_bad_inputs import build_pdf, dust_page

@@ -32,7 +32,7 @@ def _results(doc: Document, lines=None):
 def test_a_change_measured_from_the_prior_year_amount_the_sentence_prints():
     """Beijing p.5 (scanned): `收入预算101,673.03万元，比2025年年初预算数99,003.18万元增加2,669.85万元，
     增长2.7%` — 2,669.85 / 99,003.18 = 2.70%, not / (99,003.18 − 2,669.85)."""
-    from extract.ocr import ocr_page
+    from extract.ocr.page import ocr_page
     path = corpus_pdf("real/beijing-2026-data-bureau-budget-scanned.pdf")
     with pdfplumber.open(path) as pdf:
         lines, _ = ocr_page(pdf.pages[4], 5)

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from extract import ocr_engine
+from extract.ocr import engine as ocr_engine
 from extract.cell_text import repair
 from extract.lines import inside, page_lines
 from extract.model import Table, TextLine
-from extract.ocr_engine import MIN_SCORE, Box, OcrBox, OcrEngine
-from extract.ocr_grid import (
+from extract.ocr.engine import MIN_SCORE, Box, OcrBox, OcrEngine
+from extract.ocr.grid import (
     PageFrame, Segment, binarize, box_glyph, fix_widths, ocr_tables, rotate, rule_edges, rule_masks, rule_pixels,
     rule_segments, skew_angle,
 )

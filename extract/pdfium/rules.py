@@ -15,7 +15,7 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.fast_text import Matrix, PageObject, PlumberFrame, object_matrix, page_objects, then
+from extract.pdfium.page import Matrix, PageObject, PlumberFrame, object_matrix, page_objects, then
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
