@@ -131,9 +131,14 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
     quick = _lines_and_tables(edges, chars, number, settings)
     pictured = any(kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in objects)
-    if pictured and sum(len(ln.text) for ln in quick[0]) < settings.ocr_min_chars:
+    if pictured and _may_be_a_scan(quick[0], settings):
         return None  # read_document's scan test decides, on pdfplumber's view of the page
     return quick
+
+
+def _may_be_a_scan(lines: list[TextLine], settings: ExtractSettings) -> bool:
+    """For a page with an image: (almost) no text layer, so the picture may be the page."""
+    return sum(len(ln.text) for ln in lines) < settings.ocr_min_chars
 
 
 def read_document(
@@ -161,7 +166,7 @@ def read_document(
                     lines, tables, open_spans = quick
                 else:
                     lines, tables, open_spans = _read_page(page, number, settings)
-                if quick is None and page.images and sum(len(ln.text) for ln in lines) < settings.ocr_min_chars:
+                if quick is None and page.images and _may_be_a_scan(lines, settings):
                     doc.pages_without_text.append(number)  # a scan: (almost) no text layer, a picture
                     if ocr_page is not None:
                         with warnings.catch_warnings(record=True) as said:  # e.g. a page scaled down

@@ -85,11 +85,14 @@ def report_files(out: Path, report_id: str) -> list[Path]:
     return found
 
 
-def has_landed(out: Path, report_id: str) -> bool:
-    """Whether a report row of this id that is not a failure is on disk (landed or quarantined)."""
-    rows = [p for p in report_files(out, report_id) if p.parts[-3] == "reports"]
-    return any(status != "failed"
-               for p in rows for status in pq.read_table(p, columns=["status"])["status"].to_pylist())
+def landed_files(out: Path, report_id: str) -> list[Path]:
+    """The report's files if a report row of this id that is not a failure is among them (landed
+    or quarantined); [] otherwise."""
+    files = report_files(out, report_id)
+    rows = [p for p in files if p.parts[-3] == "reports"]
+    landed = any(status != "failed"
+                 for p in rows for status in pq.read_table(p, columns=["status"])["status"].to_pylist())
+    return files if landed else []
 
 
 def remove_report(out: Path, report_id: str) -> None:

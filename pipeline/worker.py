@@ -16,7 +16,7 @@ from pathlib import Path
 from normalize.rows import frame
 from pipeline.process import ReportResult, failed, file_sha256, process
 from pipeline.runlog import one_line  # noqa: F401 (executors import it from here)
-from pipeline.store import has_landed, report_files, write_report
+from pipeline.store import landed_files, write_report
 from pipeline.settings import report_time_limit
 from pipeline.time_limit import Limit, ReportTimeout, time_limit
 
@@ -137,9 +137,8 @@ def land(out: Path, result: ReportResult) -> Landed:
     A failed attempt never replaces rows that landed: the same bytes at another path (same
     report_id) that were read keep their rows, and the failure is this path's, in the manifest."""
     r = result.report
-    if r["status"] == "failed" and has_landed(out, r["report_id"]):
-        written = report_files(out, r["report_id"])
-    else:
+    written = landed_files(out, r["report_id"]) if r["status"] == "failed" else []
+    if not written:
         written = write_report(out, r["report_id"], r.get("fiscal_year"), r["status"] == "quarantined",
                                frames(result))
     return Landed(
