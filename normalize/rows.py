@@ -41,6 +41,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("section", pa.string()), ("project", pa.string()),
         ("level1", pa.string()), ("level2", pa.string()), ("name", pa.string()),
         ("target_raw", pa.string()), ("period_target_raw", pa.string()), ("actual_raw", pa.string()),
+        ("target_combined", pa.string()),
         ("target_op", pa.string()), ("target_value", pa.float64()), ("target_upper", pa.float64()),
         ("target_unit", pa.string()), ("target_base_value", pa.float64()),
         ("target_kind", pa.string()), ("target_note", pa.string()),
@@ -66,6 +67,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         # and its role (total / part / unexplained: a total whose parts the header does not tell).
         ("budget_table", pa.string()), ("logical_table", pa.string()),
         ("measure_path", pa.string()), ("parent_path", pa.string()), ("measure_role", pa.string()),
+    ]),
+    # Headline figures comparable across provinces: one row per report and item (CONTRACT.md).
+    "headlines": pa.schema([
+        ("report_id", pa.string()), ("item", pa.string()), ("value", pa.decimal128(20, 2)),
+        ("period", pa.string()), ("source", pa.string()), ("agrees", pa.bool_()),
+        ("table_id", pa.string()), ("row", pa.int32()), ("col", pa.int32()), *_BOX,
+        ("message", pa.string()),
     ]),
     "checks": pa.schema([
         ("report_id", pa.string()), ("check", pa.string()), ("severity", pa.string()),
@@ -98,5 +106,6 @@ class ReportRows:
     cells: pd.DataFrame = field(default_factory=lambda: empty_frame("cells"))
     indicators: pd.DataFrame = field(default_factory=lambda: empty_frame("indicators"))
     budget_lines: pd.DataFrame = field(default_factory=lambda: empty_frame("budget_lines"))
+    headlines: pd.DataFrame = field(default_factory=lambda: empty_frame("headlines"))
     # what could not be read: {table_id, page, message}; validate/coverage.py reports them
     notes: list[dict] = field(default_factory=list)

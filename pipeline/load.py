@@ -23,7 +23,7 @@ import pyarrow.dataset as ds
 
 from normalize.rows import SCHEMAS
 
-DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "checks")
+DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "headlines", "checks")
 MONEY = ("float", "decimal")
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # pandas and the row schemas are imported where used: a no-op re-run (manifest, temp-file sweep)
 # must not pay ~1 s of pandas import before it knows there is work.
 
-DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "checks")
+DATASETS = ("reports", "tables", "cells", "indicators", "budget_lines", "headlines", "checks")
 NULL_PARTITION = "0"  # year unknown (e.g. a failed file); a null partition breaks pandas readers
 
 

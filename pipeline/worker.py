@@ -127,7 +127,7 @@ def frames(result: ReportResult) -> dict:
     return {
         "reports": frame("reports", [result.report]),
         "tables": rows.tables, "cells": rows.cells,
-        "indicators": rows.indicators, "budget_lines": rows.budget_lines,
+        "indicators": rows.indicators, "budget_lines": rows.budget_lines, "headlines": rows.headlines,
         "checks": frame("checks", [c.as_row(rid) for c in result.checks]),
     }
 
