@@ -15,28 +15,21 @@ from normalize import vocab
 from normalize.amounts import parse_number, to_yuan
 from normalize.anatomy import Anatomy, anatomy
 from normalize.families import best_family
-from normalize.families.performance import project_name
 from normalize.report_meta import report_metadata
 from normalize.rows import ReportRows, frame
 
 
 def table_kind(table: Table, an: Anatomy | None = None) -> str:
-    """indicators | project | budget (a self-evaluation's execution table) | packed_indicators |
-    final_accounts | other."""
+    """The name of the family that reads the table (indicators | project_form | funding | form |
+    packed_indicators | budget_table …), or other."""
     an = an or anatomy(table)
     family, _ = best_family(table, an)
-    return _kind(family.name if family else "other", an)
+    return _kind(family)
 
 
-def _kind(family: str, an: Anatomy) -> str:
-    if family != "performance":
-        return family
-    kinds = {b.kind for b in an.blocks}
-    if project_name(an.fields) and "indicators" in kinds:
-        return "project"
-    if "indicators" in kinds:
-        return "indicators"
-    return "budget" if "money" in kinds else "form"
+def _kind(family) -> str:
+    """A table's kind is the name of the family that read it; none → other."""
+    return family.name if family is not None else "other"
 
 
 def _blocks_json(an: Anatomy) -> str:
@@ -134,7 +127,7 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     for i, table in enumerate(doc.tables, 1):
         an = anatomy(table)
         family, _ = best_family(table, an)
-        kinds.append(_kind(family.name if family else "other", an))
+        kinds.append(_kind(family))
         anatomies.append(an)
         tid = f"{report_id}-t{i:02d}"
         if family is None:

@@ -92,7 +92,7 @@ def test_block_moved_down_a_form_below_fields_money_and_goals():
     an = anatomy(table)
     assert [b.kind for b in an.blocks] == ["fields", "fields", "money", "goals", "indicators", "footer"]
     assert an.of_kind("indicators")[0].start == 6
-    assert table_kind(table) == "project"
+    assert table_kind(table) == "project_form"
     got = rows_of(table)
     _expect(got, ROLES)
     assert {g["project"] for g in got} == {"信访干部培训专项"}

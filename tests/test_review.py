@@ -124,7 +124,7 @@ def test_the_seed_page_shows_its_failed_sum_check_first_and_the_wrong_cell_highl
     severities = [s for s, _ in page.checks]
     assert severities == sorted(severities, key=lambda s: s != "error")  # errors first
     assert ("error", "budget.sources_equal_structure") in page.checks
-    budget = _table_id(out, rid, kind="budget")
+    budget = _table_id(out, rid, kind="funding")
     marked = page.hl_cells[budget]
     # the wrong figure the sum check printed is highlighted; the line's budget figure is not
     assert "257,394,000.86" in marked and "257,424,688.42" not in marked

@@ -35,7 +35,7 @@ def project_rows(score="19.80", weight="20", rate="99.00", spent="990,000.00",
     indicators = [dict(report_id="p", table_id="p-t01", project="社区助老服务项目", level1="产出指标",
                        level2="数量指标", name=f"指标{k}", weight=float(w), score=float(s), page=1)
                   for k, (w, s) in enumerate(zip(weights, indicator_scores))]
-    tables = frame("tables", [dict(report_id="p", table_id="p-t01", kind="project")])
+    tables = frame("tables", [dict(report_id="p", table_id="p-t01", kind="project_form")])
     return ReportRows(report={"report_id": "p"}, tables=tables, budget_lines=frame("budget_lines", lines),
                       indicators=frame("indicators", indicators))
 

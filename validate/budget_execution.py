@@ -16,13 +16,13 @@ _TOTAL_WORDS = ("合计", "总计", "小计", "年度资金总额", "总额")
 
 def execution_tables(lines: pd.DataFrame, tables: pd.DataFrame | None = None) -> list[pd.DataFrame]:
     """The budget execution tables of a report, as normalize decided them: the tables it filed as
-    kind `budget` (a self-evaluation's execution table) in `tables`. Without `tables` (rows built
+    kind `funding` (a self-evaluation's money block alone) in `tables`. Without `tables` (rows built
     by hand), the lines of no 决算/预算 table and no project that carry 资金来源/资金结构 groups or
     an 执行率."""
     if lines.empty:
         return []
     if tables is not None and not tables.empty and "kind" in tables.columns:
-        ids = set(tables.loc[tables["kind"] == "budget", "table_id"])
+        ids = set(tables.loc[tables["kind"] == "funding", "table_id"])
         return [t for _, t in lines[lines["table_id"].isin(ids)].groupby("table_id", sort=False)]
     out = []
     own = lines if "budget_table" not in lines.columns else lines[lines["budget_table"].isna()]

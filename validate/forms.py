@@ -22,7 +22,7 @@ from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
 SUITE = "project"
-FORM_KINDS = ("project", "indicators", "budget", "form")
+FORM_KINDS = ("project_form", "indicators", "funding", "form")
 _SUB_ITEM = regex.compile(r"^[①-⑳]")
 _SUBTOTAL = regex.compile(r"小计$")
 # Grade bands when the form prints none: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60.

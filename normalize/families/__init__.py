@@ -6,9 +6,10 @@ from normalize.anatomy import Anatomy
 from normalize.families.base import MIN_SCORE, Family, FamilyRows
 from normalize.families.budget_tables import BudgetTables
 from normalize.families.packed import PackedIndicators
-from normalize.families.performance import PerformanceForm
+from normalize.families.performance import PERFORMANCE_FAMILIES
 
-FAMILIES: tuple[Family, ...] = (PackedIndicators(), PerformanceForm(), BudgetTables())
+# Each family's name is the `tables.kind` of the tables it reads.
+FAMILIES: tuple[Family, ...] = (PackedIndicators(), *PERFORMANCE_FAMILIES, BudgetTables())
 
 
 def best_family(table: Table, anatomy: Anatomy) -> tuple[Family | None, float]:

@@ -292,20 +292,15 @@ def _score_line(context, r: int, cell: Cell, value: Decimal, measure: str) -> di
             "raw": cell.text, **cell.location()}
 
 
-# ---- the family ----------------------------------------------------------------------------
+# ---- the families --------------------------------------------------------------------------
 
-class PerformanceForm(Family):
-    name = "performance"
+class PerformanceReader(Family):
+    """The reader the performance families share: every block of the anatomy → rows. Each
+    subclass is registered under the kind of table it produces and scores by what the anatomy
+    holds, so `tables.kind` is the name of the family that read the table."""
 
     def score(self, table: Table, anatomy: Anatomy) -> float:
-        kinds = {b.kind for b in anatomy.blocks}
-        if "indicators" in kinds:
-            return 1.0
-        if "money" in kinds:
-            return 0.9
-        if "footer" in kinds and kinds & {"fields", "goals"}:
-            return 0.7
-        return 0.0
+        raise NotImplementedError
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         grid = table.grid()
@@ -340,6 +335,48 @@ class PerformanceForm(Family):
         elif has_indicators or fields:
             state.update(project_table=None, project=None)
         return out
+
+
+def _block_kinds(anatomy: Anatomy) -> set[str]:
+    return {b.kind for b in anatomy.blocks}
+
+
+class ProjectForm(PerformanceReader):
+    """A project's form: fields naming the project (项目名称) and an indicator block, with money,
+    goals and a footer where printed (项目支出绩效自评表, 项目绩效目标申报表)."""
+    name = "project_form"
+
+    def score(self, table: Table, anatomy: Anatomy) -> float:
+        kinds = _block_kinds(anatomy)
+        return 1.0 if "indicators" in kinds and project_name(anatomy.fields) else 0.0
+
+
+class IndicatorTable(PerformanceReader):
+    """An indicator block (一级 / 二级 / 三级 / 指标值 …), alone or under a unit's fields."""
+    name = "indicators"
+
+    def score(self, table: Table, anatomy: Anatomy) -> float:
+        return 0.99 if "indicators" in _block_kinds(anatomy) else 0.0
+
+
+class Funding(PerformanceReader):
+    """A self-evaluation's money block alone: 预算数 / 执行数 / 执行率 by funding line."""
+    name = "funding"
+
+    def score(self, table: Table, anatomy: Anatomy) -> float:
+        return 0.9 if "money" in _block_kinds(anatomy) else 0.0
+
+
+class FormFields(PerformanceReader):
+    """A form of fields, goals and a 总分 / 评价等级 footer, without money or indicators."""
+    name = "form"
+
+    def score(self, table: Table, anatomy: Anatomy) -> float:
+        kinds = _block_kinds(anatomy)
+        return 0.7 if "footer" in kinds and kinds & {"fields", "goals"} else 0.0
+
+
+PERFORMANCE_FAMILIES = (ProjectForm(), IndicatorTable(), Funding(), FormFields())
 
 
 def _continues(table: Table, state: dict) -> bool:
