@@ -143,15 +143,18 @@ def test_pages_pdfium_cannot_mirror_go_to_pdfminer():
 
 def glyph_differences(path, spaces: bool) -> dict[int, tuple[Counter, Counter]]:
     """Per page PDFium reads, the glyphs only pdfminer has and only PDFium has (as multisets: the
-    two list a line's objects in different orders). Without `spaces`, space glyphs are left out:
-    pdfminer keeps runs of them where PDFium keeps one."""
+    two list a line's objects in different orders). Without `spaces`, whitespace glyphs are left
+    out: pdfminer keeps runs of spaces where PDFium keeps one, and PDFium's text page drops a text
+    object holding only NBSP or U+3000 (Xi'an's cells end in NBSP objects, Shanghai indents its
+    paragraphs with 　　): no ink, and neither a line's nor a cell's text changes
+    (test_whitespace_only_glyphs_pdfium_drops_change_no_line_or_cell below)."""
     out = {}
     pdf, plumber = pdfium.PdfDocument(str(path)), pdfplumber.open(path)
     try:
         for i, page in enumerate(plumber.pages):
             if fast_rules.page_edges(pdf[i], DEFAULT) is None:
                 continue  # pdfminer reads this page anyway
-            keep = lambda chars: Counter(c["text"] for c in chars if spaces or c["text"] != " ")
+            keep = lambda chars: Counter(c["text"] for c in chars if spaces or not c["text"].isspace())
             slow = keep(dedupe_chars(page.chars, DEFAULT.dedupe_tolerance))
             fast = keep(page_chars(pdf[i], DEFAULT.dedupe_tolerance))
             page.close()
@@ -177,6 +180,37 @@ def test_putuo_gives_pdfminers_glyphs_spaces_included():
                                         if "scanned" not in p.name), ids=lambda p: p.name)
 def test_every_corpus_page_read_fast_gives_pdfminers_glyphs(path):
     assert glyph_differences(path, spaces=False) == {}
+
+
+# the pages where pdfminer reads NBSP / U+3000 glyphs that PDFium's text page leaves out
+WHITESPACE_ONLY_OBJECTS = [("real/xian-2026-statistics-bureau-budget.pdf", (26, 29, 33, 34, 35, 37)),
+                           ("real/shanghai-2026-data-bureau-budget.pdf", (3, 6, 22))]
+
+
+@pytest.mark.parametrize("name, pages", WHITESPACE_ONLY_OBJECTS, ids=lambda v: str(v))
+def test_whitespace_only_glyphs_pdfium_drops_change_no_line_or_cell(name, pages):
+    """Rendered, these glyphs draw nothing (Shanghai p.3: the 　　 before （二） is the paragraph's
+    indent, which both readers keep as the x of （); they are whitespace only, and the lines and
+    cells of each page come out the same from either reader, so PDFium's reading stands."""
+    path = corpus_pdf(name)
+    pdf, plumber = pdfium.PdfDocument(str(path)), pdfplumber.open(path)
+    try:
+        for number in pages:
+            page = plumber.pages[number - 1]
+            slow_chars = dedupe_chars(page.chars, DEFAULT.dedupe_tolerance)
+            fast_chars = page_chars(pdf[number - 1], DEFAULT.dedupe_tolerance)
+            only_pdfminer = Counter(c["text"] for c in slow_chars) - Counter(c["text"] for c in fast_chars)
+            assert only_pdfminer and set(only_pdfminer) <= {"\xa0", "\u3000", " "}, (number, only_pdfminer)
+            fast = document._fast_page(pdf, number - 1, number, DEFAULT)
+            slow = document._read_page(page, number, DEFAULT)
+            page.close()
+            assert fast is not None
+            assert [ln.text for ln in fast[0]] == [ln.text for ln in slow[0]], number
+            assert [[(c.row, c.col, c.text) for c in t.cells] for t in fast[1]] == \
+                [[(c.row, c.col, c.text) for c in t.cells] for t in slow[1]], number
+    finally:
+        pdf.close()
+        plumber.close()
 
 
 @pytest.mark.parametrize("name", ["hongqiao-2024-unit-self-evaluation.pdf", "project-self-evaluation-2024.pdf"])
