@@ -15,7 +15,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from pipeline.executors import run_isolated
 from pipeline.fork_server import start_early
-from pipeline.worker import Landed, ReportTask, one_line
+from pipeline.runlog import one_line
+from pipeline.worker import Landed, ReportTask
 
 
 class WarmWorker(WorkerPlugin):

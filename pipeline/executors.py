@@ -1,6 +1,8 @@
-"""Where reports run: in this process, in a local process pool, or on a Dask cluster. Each executor
-takes the input paths and a ReportTask and yields one Landed per path, in completion order, as
-soon as it is written, so the coordinator can record progress while the batch runs."""
+"""Where reports run: in this process or in a local process pool (on a Dask cluster:
+pipeline/dask_executor.py, an optional extra that runs each report through run_isolated here;
+pipeline/run.py calls it directly). Each executor takes the input paths and a ReportTask and
+yields one Landed per path, in completion order, as soon as it is written, so the coordinator can
+record progress while the batch runs."""
 from __future__ import annotations
 
 import os
@@ -11,7 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from pipeline.fork_server import pool_context
-from pipeline.worker import Landed, ReportTask, init_worker, one_line
+from pipeline.runlog import one_line
+from pipeline.worker import Landed, ReportTask, init_worker
 
 WORKER_DIED = "worker process died while processing this file (crash or out of memory)"
 STUCK = "timed out after {:g} s and did not stop (stuck in native code); its worker was killed"
@@ -145,15 +148,3 @@ def run_isolated(task: ReportTask, path: str) -> Landed:
     a hard kill nor a memory limit can reach)."""
     return next(run_pool([path], task, 1, 1))
 
-
-def connect_dask(address: str, timeout_s: float):
-    """A Dask client, connected before the run starts so a wrong address is a usage error."""
-    from pipeline.dask_executor import connect  # dask is an optional extra
-
-    return connect(address, timeout_s)
-
-
-def run_dask(paths: list[str], task: ReportTask, client) -> Iterator[Landed]:
-    from pipeline.dask_executor import run_on_cluster
-
-    yield from run_on_cluster(paths, task, client)

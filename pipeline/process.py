@@ -13,6 +13,7 @@ from normalize.document import normalize_document
 from normalize.rows import ReportRows
 from pipeline import __version__
 from pipeline.manifest import file_sha256  # noqa: F401 (also imported from here)
+from pipeline.runlog import one_line
 from validate import validate_report
 from validate.acceptance import apply_acceptances
 from validate.result import CheckResult
@@ -43,13 +44,6 @@ def _report_row(path: Path, sha: str | None) -> dict:
     }
 
 
-def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, ExtractError):  # the path is in source_path already
-        return f"{exc.kind}: {exc.reason}"
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
-
-
 def failed(path: str | Path, error: str, sha256: str | None = None) -> ReportResult:
     """A failed report for `path` with a one-line reason (timeouts, dead workers, unreadable files)."""
     report = _report_row(Path(path), sha256)
@@ -76,7 +70,8 @@ def process(path: str | Path, acceptances: list[dict] | None = None,
         checks = validate_report(rows, doc)
         checks = apply_acceptances(checks, acceptances or [], report["report_id"])
     except Exception as exc:  # one bad file must never stop the batch
-        report["error"] = _one_line(exc)
+        # an ExtractError's message starts with the path, which is in source_path already
+        report["error"] = f"{exc.kind}: {exc.reason}" if isinstance(exc, ExtractError) else one_line(exc)
         report["seconds"] = time.perf_counter() - started
         return ReportResult(ReportRows(report))
     blocking = [c for c in checks if c.severity == "error" and c.passed is False and not c.accepted]

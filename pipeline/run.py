@@ -175,7 +175,9 @@ def _results(todo: list[Path], task: ReportTask, settings: RunSettings, client) 
 
     paths = _largest_first(todo) if client is not None or settings.workers > 1 else [str(p) for p in todo]
     if client is not None:
-        return executors.run_dask(paths, task, client)
+        from pipeline.dask_executor import run_on_cluster  # dask is an optional extra
+
+        return run_on_cluster(paths, task, client)
     if settings.workers <= 1 and not settings.isolate:
         return executors.run_inline(paths, task)
     return executors.run_pool(paths, task, min(settings.workers, len(paths)),
@@ -205,9 +207,9 @@ def ingest(paths: list[Path], out: Path, settings: RunSettings | None = None, **
     pdfs = find_pdfs(paths)
     client = None
     if settings.dask:  # ConnectionError before anything is locked or logged
-        from pipeline.executors import connect_dask
+        from pipeline.dask_executor import connect  # dask is an optional extra
 
-        client = connect_dask(settings.dask, settings.dask_connect_timeout_s)
+        client = connect(settings.dask, settings.dask_connect_timeout_s)
     try:
         return _ingest(pdfs, paths, out, settings, client)
     finally:
