@@ -13,8 +13,9 @@ from functools import lru_cache
 import pytest
 
 from conftest import corpus_pdf
+from tables import make_table
 from extract import read_document
-from extract.model import Cell, Table
+from extract.model import Table
 from normalize.anatomy import table_unit
 from normalize.document import normalize_document
 from normalize.final_accounts import budget_lines
@@ -40,15 +41,6 @@ def lines_on(name: str, page: int):
 
 def checks_on(name: str, page: int, check: str):
     return [c for c in report(name)[2] if c.page == page and c.check == check]
-
-
-def make_table(rows, title=None, unit=None, spans=None) -> Table:
-    spans = spans or {}
-    covered = {(r + i, c + k) for (r, c), (rs, cs) in spans.items()
-               for i in range(rs) for k in range(cs)} - set(spans)
-    cells = [Cell(r, c, text, 1, 10.0 * c, 20.0 * r, 10.0 * c + 9, 20.0 * r + 19, *spans.get((r, c), (1, 1)))
-             for r, row in enumerate(rows) for c, text in enumerate(row) if (r, c) not in covered]
-    return Table(cells=cells, page_start=1, page_end=1, title=title, unit=unit)
 
 
 # ---- 行次 / 栏次 ------------------------------------------------------------------------------

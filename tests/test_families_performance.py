@@ -8,11 +8,11 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from extract.model import Cell, Table
-from extract.model import Document
+from extract.model import Document, Table
 from normalize.anatomy import anatomy
 from normalize.document import normalize_document, table_kind
 from normalize.families.packed import parse_item, split_items
+from tables import make_table
 
 ROWS = [  # level1, level2, name, target, actual, weight, score
     ("产出指标", "数量指标", "培训人数", "≥300人", "366人", "6", "6"),
@@ -30,12 +30,6 @@ SYNONYMS = {
     "weight": ["分值", "权重", "指标分值"],
     "score": ["得分", "自评得分", "评价得分"],
 }
-
-
-def make_table(rows: list[list[str]], page: int = 1, title: str | None = None) -> Table:
-    cells = [Cell(r, c, text, page, 10.0 + 60 * c, 10.0 + 20 * r, 70.0 + 60 * c, 30.0 + 20 * r)
-             for r, row in enumerate(rows) for c, text in enumerate(row)]
-    return Table(cells=cells, page_start=page, page_end=page, title=title)
 
 
 def block(order: tuple[str, ...], names: dict[str, str]) -> list[list[str]]:

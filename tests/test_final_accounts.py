@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pytest
 
+import tables
 from conftest import corpus_pdf
 from extract import read_document
-from extract.model import Cell, Table
+from extract.model import Table
 from normalize.document import normalize_document, table_kind
 from normalize.final_accounts import budget_lines, build_code, clean_label, is_final_accounts_table
 from normalize.table_headers import header_end, measure_names
@@ -18,17 +19,8 @@ from normalize.table_headers import header_end, measure_names
 WAN = Decimal(10000)
 
 
-def make_table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]] | None = None,
-               title: str | None = None, unit: str | None = "万元") -> Table:
-    """A table from printed rows; `spans` = {(row, col): (row_span, col_span)} for merged cells,
-    whose covered positions are left out. Each cell gets a distinct box on page 1."""
-    spans = spans or {}
-    covered = {(r + i, c + k) for (r, c), (rs, cs) in spans.items()
-               for i in range(rs) for k in range(cs)} - set(spans)
-    cells = [Cell(r, c, text, 1, 10.0 * c, 20.0 * r, 10.0 * c + 9, 20.0 * r + 19,
-                  *spans.get((r, c), (1, 1)))
-             for r, row in enumerate(rows) for c, text in enumerate(row) if (r, c) not in covered]
-    return Table(cells=cells, page_start=1, page_end=1, title=title, unit=unit)
+# the tables of this file are in 万元 unless they say otherwise
+make_table = partial(tables.make_table, unit="万元")
 
 
 # The Putuo 支出决算表 header as printed: 项目 over 支出功能分类科目编码 (类 款 项) and 科目名称;
