@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from statistics import median
 
 from extract.cell_text import Char
+from extract.positions import grid_index as _index, snap_positions
 from extract.settings import ExtractSettings
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -29,11 +30,6 @@ _RULED_SHARE = 0.75  # a side is ruled when rules cover this share of its length
 
 
 # ----------------------------------------------------------------------------- grid
-
-
-def _index(lines: Sequence[float], value: float, tolerance: float) -> int:
-    """Grid line a cell edge sits on (ruled.cells_to_table's mapping)."""
-    return min(bisect.bisect_left(lines, value - tolerance), len(lines) - 1)
 
 
 def _span(box: Box, xs: Sequence[float], ys: Sequence[float], tolerance: float) -> tuple[int, int, int, int]:
@@ -149,8 +145,6 @@ def fill_holes(boxes: Sequence[Box], edges: Sequence[dict], settings: ExtractSet
     least `hole_min_ruled_sides` of its sides: a cell that lost its bottom rule keeps three,
     while the notch of a table that is not rectangular (nothing printed there) has two at most.
     """
-    from extract.ruled import snap_positions  # ruled imports this module
-
     if not boxes or _tiled(boxes):
         return list(boxes)
     tol = settings.grid_tolerance

@@ -15,6 +15,7 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from extract import cell_repair
 from extract.cell_text import Char, cell_text
 from extract.model import Cell, Table
+from extract.positions import grid_index as _index, snap_positions
 from extract.settings import ExtractSettings
 
 Box = tuple[float, float, float, float]
@@ -58,20 +59,6 @@ def table_boxes(edges: Sequence[dict], settings: ExtractSettings) -> list[list[B
 
 def _length(edge: dict) -> float:
     return edge["x1"] - edge["x0"] if edge["orientation"] == "h" else edge["bottom"] - edge["top"]
-
-
-def snap_positions(values: Sequence[float], tolerance: float) -> list[float]:
-    """Distinct positions: sorted values closer than `tolerance` to the previous one are merged."""
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tolerance:
-            out.append(v)
-    return out
-
-
-def _index(positions: list[float], value: float, tolerance: float) -> int:
-    i = bisect.bisect_left(positions, value - tolerance)
-    return min(i, len(positions) - 1)
 
 
 def anchor_y(ch: Char, row_edges: Sequence[float], overflow: float) -> float:

@@ -17,7 +17,7 @@ import regex
 
 from extract.cell_text import join_lines
 from extract.model import Cell, Table
-from extract.ruled import snap_positions
+from extract.positions import snap_positions
 from extract.settings import ExtractSettings
 
 _NUMBER = regex.compile(r"^[-+−]?[\d,，]*\.?\d+%?$")

@@ -233,3 +233,22 @@ def test_overflow_anchors_move_only_a_run_that_straddles_the_rule():
         inside_left = {i for i, x in enumerate(anchors) if x < 50}
         middles_left = {i for i, c in enumerate(chars) if (c["x0"] + c["x1"]) / 2 < 50}
         assert inside_left - middles_left == moved
+
+
+def test_cell_repair_and_ruled_do_not_import_each_other():
+    """The grid helper they share lives in extract/positions.py; no import hides in a function."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "extract"
+    for name, other in (("cell_repair.py", "extract.ruled"), ("ruled.py", "extract.positions")):
+        tree = ast.parse((root / name).read_text())
+        nested = [n for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        assert nested == [], name
+    imported = {n.module for n in ast.walk(ast.parse((root / "cell_repair.py").read_text()))
+                if isinstance(n, ast.ImportFrom)}
+    assert "extract.ruled" not in imported
+    positions = {n.module for n in ast.walk(ast.parse((root / "positions.py").read_text()))
+                 if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in positions if m and m.startswith("extract")}
