@@ -20,6 +20,7 @@ from extract.model import Cell, Table
 from normalize import anatomy as table_anatomy
 from normalize.amounts import declared_unit, parse_number, to_yuan
 from normalize.anatomy import is_indicator_header
+from normalize import vocab
 from normalize.vocab import squash
 from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
@@ -246,6 +247,14 @@ def _hierarchy(block: Block) -> None:
     block.parents, block.unexplained = measure_parents(cols)
 
 
+def sub_tables(blocks: list[Block]) -> list[int]:
+    """Which sub-table each block is: blocks under the same column headings are one list wrapped
+    into columns (the halves of 基本支出表: 科目代码 | 科目名称 | 决算数 twice) and share a number;
+    blocks under other headings (收入 | 支出, two classifications of 支出) are tables of their own."""
+    signatures = [tuple(c.path[-1] if c.path else c.role for c in b.columns) for b in blocks]
+    return [signatures.index(sig) for sig in signatures]
+
+
 def budget_table_kind(title: str | None, header: list[str]) -> str | None:
     """Which standard 决算/预算 table this is: from its caption, else from its header words."""
     key = budget_title_key(title)
@@ -302,8 +311,23 @@ def _line(context: dict, r: int, cell: Cell, label, group, item, code, measure, 
             "line_item": item or None, "code": code, "measure": measure, "value": value,
             "unit": unit, "raw": cell.text, "measure_path": path,
             "parent_path": block.paths.get(parent) if parent is not None else None,
-            "measure_role": _role(block, col),
+            "measure_role": _role(block, col), **row_role(label),
             **cell.location()}
+
+
+def row_role(label: str | None) -> dict:
+    """What a row is in its list: `total` (合计 / 本年收入合计 / 收入总计), `memo` (其中：…, a part
+    of the line above), else `line`; and for numbered lines their depth (一、 0 > （一） 1 > 1. 2 >
+    （1） 3 > ① 4), so a total is the sum of the shallowest lines, not of every line nested below."""
+    text = squash(label)
+    if not text:
+        return {"row_role": None, "row_level": None}
+    if vocab.MEMO_LINE.match(text):
+        return {"row_role": "memo", "row_level": None}
+    if vocab.TOTAL_LINE.search(text):
+        return {"row_role": "total", "row_level": None}
+    level = next((i for i, p in enumerate(vocab.LINE_NUMBERS) if p.match(text)), None)
+    return {"row_role": "line", "row_level": level}
 
 
 def _role(block: Block | None, col: int | None) -> str | None:
@@ -463,8 +487,8 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     header = tuple(squash(t) for row in text_grid[:start] for t in row)
     title = context.get("table_title") or table.title or _grid_title(text_grid[:start])
     continues = _continues(prev, table, title, header)
-    if continues and not header:
-        start, blocks = 0, prev.blocks
+    if continues:  # one table: the first piece's column roles (a repeated header included)
+        start, blocks = (start if header else 0), prev.blocks
     # a 决算/预算 grid of no standard kind is still checked for its own arithmetic
     kind = (prev.kind if continues else None) or budget_table_kind(title, list(header)) or "budget_table"
     unit = money_unit(table, text_grid) or (prev.unit if continues else None)
@@ -478,8 +502,9 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
         carries = [{} for _ in blocks]
     state["budget_carry"] = carries
     out: list[dict] = []
-    for block, carry in zip(blocks, carries):
-        ctx = {**context, "table_title": title, "budget_table": kind, "logical_table": logical}
+    for block, carry, sub_table in zip(blocks, carries, sub_tables(blocks)):
+        ctx = {**context, "table_title": title, "budget_table": kind, "logical_table": logical,
+               "block": sub_table}
         if block.name and title:
             ctx["table_title"] = f"{title}（{'·'.join(block.name)}）"
         out += block_lines(grid, start, block, unit, ctx, carry)

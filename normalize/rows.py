@@ -67,6 +67,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         # and its role (total / part / unexplained: a total whose parts the header does not tell).
         ("budget_table", pa.string()), ("logical_table", pa.string()),
         ("measure_path", pa.string()), ("parent_path", pa.string()), ("measure_role", pa.string()),
+        # The sub-table of a grid printing several side by side (收入 | 支出, classifications),
+        # and the row's role in its list: total / memo (其中) / line, with a numbered line's depth.
+        ("block", pa.int32()), ("row_role", pa.string()), ("row_level", pa.int32()),
     ]),
     # Headline figures comparable across provinces: one row per report and item (CONTRACT.md).
     "headlines": pa.schema([

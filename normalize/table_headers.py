@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import regex
 
 from normalize.amounts import parse_number
-from normalize.vocab import squash
+from normalize.vocab import (
+    GROUP_SUM_WORDS, KIND_TOTALS, NAMED_TOTAL, SUB_MEASURE, SUM_WORDS, squash,
+)
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
 _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
@@ -19,10 +21,6 @@ _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．�
 _COLUMN_NUMBERS = regex.compile(r"^栏次$")
 # A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
 _CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额|预算|编制|填报)?单位(?:名称)?[:：]|^部门[:：]")
-# Sum words name no measure of their own: 本年支出 / 小计 is the 本年支出 column.
-SUM_WORDS = frozenset({"小计", "合计"})
-# Sum words that may end a column path: the column is the total of its header group.
-GROUP_SUM_WORDS = frozenset({"小计", "合计", "总计"})
 # Headers that name the kind of amount rather than what it is an amount of.
 MEASURE_WORDS = regex.compile(r"^(?:金额|决算数|预算数|执行数|年初预算数|调整预算数|全年预算数|全年执行数|\S*率)$")
 
@@ -121,36 +119,50 @@ def measure_names(paths: list[list[str]]) -> list[str | None]:
 
 # ---- measure hierarchy ---------------------------------------------------------------------
 
-_TOTAL_NAME = regex.compile(r"(?:合计|总计)$")
-_OF_WHICH = regex.compile(r"^其中[:：]?")
 # The year's 本年…合计 leaves the carry-overs beside it (年初结转和结余, 上年结转) out.
 _BESIDE_FLOWS = regex.compile(r"结转|结余|年初|年末")
 
 
 def _key(path: list[str]) -> tuple[str, ...]:
-    """The header group a column totals: ['基本支出', '小计'] → ('基本支出',)."""
+    """The header group a column totals: ['基本支出', '小计'] → ('基本支出',); a named total
+    of its group, ['项目支出', '项目支出总数'] → ('项目支出',)."""
     p = list(path)
     while p and p[-1] in GROUP_SUM_WORDS:
+        p.pop()
+    if len(p) > 1 and len(p) == len(path) and NAMED_TOTAL.search(p[-1]):
         p.pop()
     return tuple(p)
 
 
+def _of_kind(total: list[str], part: list[str]) -> bool:
+    """A total whose name says what it totals (“三公”经费合计) takes only parts of that kind."""
+    name = "".join(total)
+    for total_words, part_words in KIND_TOTALS:
+        if total_words.search(name):
+            return any(w.match(t) for t in part for w in part_words) or \
+                any(total_words.search(t) for t in part)
+    return True
+
+
 def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[int]]:
-    """Which measure column adds into which, read from the header alone.
+    """Which measure column adds into which, read from the header alone (a proposal: validate
+    keeps it only where the printed numbers confirm it).
 
     `paths`: col → header path of each measure column (the block's shared prefix removed).
     Returns (col → the column it is a part of, columns that look like totals whose parts the
     header does not tell). 基本支出/小计 is the total of 基本支出/人员经费 and 基本支出/日常公用支出;
     a top-level 合计/总计/本年支出合计 is the total of the top-level groups beside it (each group
-    by its own total column where it has one). A group of only `其中` columns is a memo: no
-    partition of its 小计 and no part of the top-level total (小计 / 其中：基本支出 / 项目支出 is one). Two total columns over the same group
+    by its own total column where it has one). A sub-measure (其中：…, 含…, 扣除基建项目后预算数)
+    is a part of the column beside it, never an addend; a group of only sub-measures is a memo
+    (小计 / 其中：基本支出 / 项目支出; 政府采购 / 小计 over 其中 columns). A total that names its
+    kind (“三公”经费合计) takes only parts of that kind. Two total columns over the same group
     (预算数/合计 and 预算数/小计) leave that group unexplained."""
     parents: dict[int, int] = {}
     unexplained: list[int] = []
     keys = {c: _key(p) for c, p in paths.items()}
-    is_total = {c: bool(p) and (p[-1] in GROUP_SUM_WORDS or bool(_TOTAL_NAME.search(p[-1])))
+    is_total = {c: bool(p) and (p[-1] in GROUP_SUM_WORDS or bool(NAMED_TOTAL.search(p[-1])))
                 for c, p in paths.items()}
-    of_which = {c for c, p in paths.items() if p and _OF_WHICH.match(p[-1])}
+    sub = {c for c, p in paths.items() if p and SUB_MEASURE.search(p[-1])}
     groups: dict[int, list[int]] = {}
     for c, p in paths.items():
         k = keys[c]
@@ -167,13 +179,16 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
             unexplained += cols
             for c in cols:
                 del groups[c]
+    # a group of only sub-measures is a memo, not a partition; its bare 小计 is no part of the
+    # whole (政府采购 / 小计), but a group total named for the group (项目支出总数) is
+    memo = {c for c, members in groups.items() if all(m in sub for m in members)}
+    named = {c for c in memo if paths[c][-1] not in GROUP_SUM_WORDS}
     for d in paths:
         covering = [c for c, members in groups.items() if d in members]
         if covering:
             inner = max(covering, key=lambda c: len(keys[c]))
-            if all(m in of_which for m in groups[inner]):
-                continue  # 小计 over 其中 columns only: a memo, not a partition
-            parents[d] = inner
+            if inner not in memo and _of_kind(paths[inner], paths[d]):
+                parents[d] = inner
     grouped = {d for members in groups.values() for d in members} | set(unexplained)
     tops = [c for c in paths if is_total[c] and c not in grouped and c not in groups]
     if len(tops) > 1:
@@ -181,16 +196,15 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
     for top in tops:
         name = paths[top][-1]
         for d in paths:
-            if d == top or d in grouped or (d in of_which and d not in groups):
+            if d == top or d in grouped or (d in sub and d not in groups) or (d in memo and d not in named):
                 continue
-            if d in groups and all(m in of_which for m in groups[d]):
-                continue  # 政府采购 / 小计 over 其中 columns: a memo, not a part
             if "本年" in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
                 continue  # 本年支出合计 leaves the carry-overs beside it out; a plain 合计 has them
-            parents[d] = top
+            if _of_kind(paths[top], paths[d]):
+                parents[d] = top
         if not any(v == top for v in parents.values()):
             unexplained.append(top)
     for c, members in groups.items():
-        if not any(parents.get(m) == c for m in members) and c not in unexplained:
+        if not any(parents.get(m) == c for m in members) and c not in unexplained and c not in named:
             unexplained.append(c)
     return parents, unexplained

@@ -16,8 +16,9 @@ __all__ = ["CheckResult", "DEFAULT", "ValidateSettings", "apply_acceptances", "b
 def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
     """All checks of one report: table arithmetic (GX), prose against tables, document consistency,
     OCR confidence."""
+    from validate import headlines
     from validate import (budget_execution, coverage, document, final_accounts, forms, gx_suites, indicators,
-                          ocr_confidence, prose_checks)
+                          ocr_confidence, prose_checks, structure)
 
     lines = rows.budget_lines
     comparisons = []
@@ -27,7 +28,8 @@ def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[Che
     comparisons += prose_checks.comparisons(figures, lines, settings)
     form_checks = forms.comparisons(rows, settings)
     comparisons += [c for c in form_checks if not isinstance(c, CheckResult)]
-    results = gx_suites.run(comparisons, use_gx=settings.use_gx)
+    comparisons, unconfirmed = structure.confirmed(comparisons)
+    results = gx_suites.run(comparisons, use_gx=settings.use_gx) + unconfirmed
     results += [c for c in form_checks if isinstance(c, CheckResult)]
     results += forms.deviation_checks(rows, settings)
     results += forms.grade_checks(rows.report, settings)
@@ -36,4 +38,5 @@ def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[Che
     results += indicators.checks(rows.indicators, settings)
     results += document.checks(rows, doc, settings)
     results += ocr_confidence.checks(rows.cells, settings)
+    results += headlines.checks(getattr(rows, "headlines", None), settings)
     return results

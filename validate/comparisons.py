@@ -26,6 +26,11 @@ class Comparison:
     expected_text: str
     page: int | None = None
     table_id: str | None = None
+    # The structure this comparison is one instance of (a column identity over a table's rows):
+    # validate/structure.py keeps it only where the printed numbers confirm it. `known`: a
+    # structure of the budget system itself (类 = Σ 款, 三公), kept whatever the count.
+    identity: str | None = None
+    known: bool = False
 
     def result(self, passed: bool) -> CheckResult:
         if passed:
@@ -44,11 +49,12 @@ class Comparison:
 
 def equal(check: str, severity: str, suite: str, subject: str, claim: str,
           observed: Decimal | float, expected: Decimal | float, tolerance: Decimal | float,
-          observed_text: str, expected_text: str, page=None, table_id=None) -> Comparison:
+          observed_text: str, expected_text: str, page=None, table_id=None,
+          identity: str | None = None, known: bool = False) -> Comparison:
     """|observed - expected| ≤ tolerance."""
     o, e, t = float(observed), float(expected), float(tolerance) + _EPS
     return Comparison(check, severity, suite, subject, claim, o, e - t, e + t,
-                      observed_text, expected_text, _page(page), table_id)
+                      observed_text, expected_text, _page(page), table_id, identity, known)
 
 
 def at_most(check: str, severity: str, suite: str, subject: str, claim: str,

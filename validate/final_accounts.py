@@ -20,7 +20,7 @@ import regex
 
 from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_tolerance
 from validate.settings import ValidateSettings
-from normalize.vocab import THREE_PUBLIC_PARTS
+from normalize.vocab import KNOWN_PARTS, THREE_PUBLIC_PARTS
 
 SUITE = "final_accounts"
 _NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
@@ -71,6 +71,9 @@ class Line:
     parent: str = ""  # the header path of the total this column adds into
     role: str = ""  # total | part | unexplained | ''
     unit: str = "元"  # 元, or '' when normalize could not tell the table's unit (amount as printed)
+    block: int = 0  # the sub-table of a grid printing several side by side (收入 | 支出)
+    row_role: str = ""  # total | memo (其中) | line
+    row_level: int | None = None  # depth of a numbered line: 一、 0 > （一） 1 > 1. 2 > （1） 3
 
 
 _last: tuple[object, list[Line]] | None = None  # table checks, prose and document checks share one conversion
@@ -97,7 +100,7 @@ def _convert(lines: pd.DataFrame) -> list[Line]:
     money in yuan only: a table whose unit normalize could not tell is not checked here."""
     cols = ["table_id", "table_title", "project", "line_group", "unit", "row", "line_label", "code",
             "measure", "value", "raw", "page", "budget_table", "logical_table", "measure_path",
-            "parent_path", "measure_role"]
+            "parent_path", "measure_role", "block", "row_role", "row_level"]
     for c in cols:
         if c not in lines.columns:
             lines = lines.assign(**{c: None})
@@ -119,7 +122,8 @@ def _convert(lines: pd.DataFrame) -> list[Line]:
             page=int(r["page"]) if _present(r["page"]) else None,
             logical=str(r["logical_table"]) if _present(r["logical_table"]) else str(r["table_id"]),
             path=_text(r["measure_path"]), parent=_text(r["parent_path"]), role=_text(r["measure_role"]),
-            unit=unit))
+            unit=unit, block=int(r["block"]) if _present(r["block"]) else 0, row_role=_text(r["row_role"]),
+            row_level=int(r["row_level"]) if _present(r["row_level"]) else None))
     return out
 
 
@@ -146,13 +150,16 @@ def _sum_text(values: list[Decimal]) -> str:
 
 
 def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, total: Line,
-             parts: list[Line]) -> Comparison:
+             parts: list[Line], identity: str | None = None, known: bool = False) -> Comparison:
+    """total = Σ parts. `identity`: the structure this is one row of (validate/structure.py keeps
+    it only where the numbers confirm it); `known`: a structure of the budget system itself."""
     values = [p.amount if p.amount is not None else Decimal(0) for p in parts]
     s = sum(values, Decimal(0))
     tol = sum_tolerance([p.half for p in parts], total.half)
     observed = total.amount if total.amount is not None else Decimal(0)
     return equal(check, settings.table_severity, SUITE, subject, claim, observed, s, tol,
-                 f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id)
+                 f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id,
+                 identity, known)
 
 
 def _column_name(path: str) -> str:
@@ -178,8 +185,15 @@ def row_sums(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
             name = _column_name(total.path)
             out.append(_compare("final.row_sums", settings, f"{title} / {label.strip()} / {name}",
                                 f"{name} = {' + '.join(_column_name(p.path) for p in parts)}",
-                                total, parts))
+                                total, parts, identity=f"row_sums|{total.logical}|{total.block}|{total.path}",
+                                known=total.kind == "three_public" or _known_partition(parts)))
     return out
+
+
+def _known_partition(parts: list[Line]) -> bool:
+    """Parts the budget system itself defines (基本支出 + 项目支出; 人员经费 + 公用经费)."""
+    names = {_column_name(p.path) for p in parts}
+    return len(names) >= 2 and all(KNOWN_PARTS.match(n) for n in names)
 
 
 def not_applied(fa: list[Line]) -> list[tuple[str, str, int | None, str]]:
@@ -229,7 +243,7 @@ def _coded(t: list[Line], digits: int) -> list[Line]:
 def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """类 (3 digits) = Σ its 款 (5), 款 = Σ its 项 (7), per column."""
     out = []
-    for (_, _, measure), t in _groups(fa, "logical", "table_title", "measure").items():
+    for (_, _, _, measure), t in _groups(fa, "logical", "block", "table_title", "measure").items():
         if repeated_codes(t):
             continue  # not applied (see not_applied)
         levels = {n: _coded(t, n) for n in (3, 5, 7)}
@@ -240,7 +254,8 @@ def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Compariso
                     continue
                 out.append(_compare("final.code_hierarchy", settings,
                                     f"{row.table_title} / {row.code} {row.label} / {measure}",
-                                    f"{level} {row.code} = Σ of its {len(children)} {child_level}", row, children))
+                                    f"{level} {row.code} = Σ of its {len(children)} {child_level}", row, children,
+                                    known=True))
     return out
 
 
@@ -249,35 +264,58 @@ def _labelled(t: list[Line], label: str) -> Line | None:
 
 
 def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
-    """合计 rows equal the rows they cover: Σ 类 in coded tables, Σ numbered lines in 总表."""
+    """合计 rows equal the rows they cover: Σ 类 in coded tables; in lists of numbered lines (总表),
+    the total = Σ the shallowest numbered lines above it, and each numbered line = Σ the lines
+    nested under it (一、 over 1. over （1）), per side-by-side block."""
     out = []
-    for (_, _, measure), t in _groups(fa, "logical", "table_title", "measure").items():
+    for (_, block, _, measure), t in _groups(fa, "logical", "block", "table_title", "measure").items():
         title, kind = t[0].table_title, t[0].kind
         classes = [] if repeated_codes(t) else _coded(t, 3)
         total = _labelled(t, "合计")
         if total is not None and classes:
             out.append(_compare("final.total_row", settings, f"{title} / 合计 / {measure}",
-                                f"合计 = Σ of its {len(classes)} 类", total, classes))
+                                f"合计 = Σ of its {len(classes)} 类", total, classes, known=True))
         if kind == "gpb_basic" and classes:
             for label, prefixes in (("人员经费合计", _PERSONNEL), ("公用经费合计", _PUBLIC)):
                 row = _labelled(t, label)
                 parts = [c for c in classes if c.code in prefixes]
                 if row is not None and parts:
                     out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
-                                        f"{label} = Σ {'/'.join(p.code for p in parts)}", row, parts))
-        if kind in ("summary", "appropriation_summary"):
-            numbered = [x for x in t if _NUMBERING.match(x.line_label)]
-            for label, side in (("本年支出合计", "支出"), ("本年收入合计", "收入")):
-                row = _labelled(t, label)
-                if row is None:
-                    continue
-                sided = [x for x in numbered if x.label.endswith("支出") == (side == "支出")]
-                if any(_TOP_NUMBER.match(x.line_label) for x in sided):
-                    sided = [x for x in sided if _TOP_NUMBER.match(x.line_label)]  # 一、 over 1.
-                parts = [x for x in sided if (x.table_id, x.row) < (row.table_id, row.row)]
-                if parts and any(p.amount is not None for p in parts):
-                    out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
-                                        f"{label} = Σ of the {len(parts)} numbered {side} lines", row, parts))
+                                        f"{label} = Σ {'/'.join(p.code for p in parts)}", row, parts, known=True))
+        if not classes:
+            out += _numbered_sums(t, settings, f"{title} / {measure}")
+    return out
+
+
+def _numbered_sums(t: list[Line], settings: ValidateSettings, where: str) -> list[Comparison]:
+    """The first total row below a list of numbered lines = Σ its shallowest lines; each numbered
+    line with lines nested under it = Σ of them. Whether the list adds up this way is for the
+    numbers to confirm (one identity per table and rule)."""
+    rows = sorted({(x.table_id, x.row): x for x in t}.values(), key=lambda x: (x.table_id, x.row))
+    out = []
+    listed: list[Line] = []
+    for x in rows:
+        if x.row_role == "line" and x.row_level is not None:
+            listed.append(x)
+        elif x.row_role == "total" and listed:
+            top = min(x2.row_level for x2 in listed)
+            parts = [x2 for x2 in listed if x2.row_level == top]
+            if any(p.amount is not None for p in parts):
+                out.append(_compare("final.total_row", settings, f"{where} / {x.line_label}",
+                                    f"{x.label} = Σ of the {len(parts)} numbered lines above it", x, parts,
+                                    identity=f"numbered_total|{x.logical}"))
+            break
+    for i, x in enumerate(listed):
+        children = []
+        for y in listed[i + 1:]:
+            if y.row_level <= x.row_level:
+                break
+            if not children or y.row_level == children[0].row_level:
+                children.append(y)
+        if children and any(c.amount is not None for c in children):
+            out.append(_compare("final.numbered_lines", settings, f"{where} / {x.line_label}",
+                                f"{x.label} = Σ of the {len(children)} lines numbered under it", x, children,
+                                identity=f"numbered_lines|{x.logical}"))
     return out
 
 
@@ -317,13 +355,13 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     out = []
     for subject, a, b in _pairs(fa):
         if a is not None and b is not None:
-            out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a, [b]))
+            out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a, [b], known=True))
     gpb_basic = find(fa, "gpb_expenditure", "合计", measures=("基本支出",))
     personnel = find(fa, "gpb_basic", "人员经费合计", measures=("决算数",))
     public = find(fa, "gpb_basic", "公用经费合计", measures=("决算数",))
     if gpb_basic is not None and personnel is not None and public is not None:
         out.append(_compare("final.cross_table", settings, "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",
-                            "基本支出 = 人员经费合计 + 公用经费合计", gpb_basic, [personnel, public]))
+                            "基本支出 = 人员经费合计 + 公用经费合计", gpb_basic, [personnel, public], known=True))
     # 类 lines of the 总表 against the 类 rows of the 支出决算表 (same name), and the 财政拨款总表
     # against the 一般公共预算财政拨款支出决算表.
     for summary_kind, detail_kind, measures in (("summary", "expenditure", _SPENT),
@@ -337,7 +375,15 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
             if a is None or b is None:
                 continue
             out.append(_compare("final.cross_table", settings, f"{label}: {a.table_title} vs {b.table_title}",
-                                "the same figure in both tables", a, [b]))
+                                "the same figure in both tables", a, [b], known=True))
+    # a 收支总表 balances: 收入总计 = 支出总计 (each block a side, or a classification of 支出)
+    for _, t in _groups([x for x in fa if x.kind in ("summary", "appropriation_summary")],
+                        "logical", "measure").items():
+        income = next((x for x in t if x.label in ("收入总计", "收入合计") and x.amount is not None), None)
+        spent = [x for x in t if x.label in ("支出总计", "支出合计") and x.amount is not None]
+        for x in spent if income is not None else []:
+            out.append(_compare("final.cross_table", settings, f"{x.table_title} / {x.label}",
+                                f"收入总计 = {x.label}", income, [x], known=True))
     return out
 
 
@@ -366,42 +412,30 @@ def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSetting
     vehicle = g.get("公务用车购置及运行费")
     if vehicle is not None and any(p in g for p in vehicle_parts):
         out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
-                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts if p in g]))
+                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts if p in g],
+                            known=True))
     total = g.get("合计")
     car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
     parts = [g[p] for p in ("因公出国（境）费",) if p in g] + car + [g[p] for p in ("公务接待费",) if p in g]
     groups_present = sum(("因公出国（境）费" in g, bool(car), "公务接待费" in g))
     if total is not None and groups_present >= 2:
         out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
-                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费", total, parts))
+                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费", total, parts,
+                            known=True))
     return out
 
 
 def three_public(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     """三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费, and 公务用车购置及运行费 =
-    购置费 + 运行费: per row and column group (预算数 / 决算数) where the header names the parts
-    (the usual layout), per column where the rows do (项目 | 预算数: 1、因公出国（境）费用 …)."""
+    购置费 + 运行费, where the rows name the parts (项目 | 预算数: 1、因公出国（境）费用 …). Where the
+    header names them (the usual layout) the header tree says so and `row_sums` checks it."""
     out = []
     mine = [x for x in fa if x.kind == "three_public"]
-    for (table_id, title, row), line in _groups(mine, "table_id", "table_title", "row").items():
-        groups: dict[str, dict[str, Line]] = defaultdict(dict)
-        for x in line:
-            part = _three_public_part(x.path)
-            if part is None:
-                continue
-            rest = [p for p in x.path.split("/") if p and _three_public_part(p) is None]
-            g = groups["/".join(rest)]
-            if part == "小计":  # 预算数/合计 … 预算数/小计: the vehicle subtotal; 当年预算/小计: the total
-                part = "公务用车购置及运行费" if "合计" in g else "合计"
-            g.setdefault(part, x)
-        for key, g in groups.items():
-            where = f"{title} / {key + ' / ' if key else ''}{line[0].label or line[0].line_label}".strip()
-            out += _three_public_sums(where, g, settings)
     for (_, title, measure), t in _groups(mine, "logical", "table_title", "measure").items():
         g: dict[str, Line] = {}
         for x in t:
             if _three_public_part(x.path) is not None:
-                continue  # the header names this column's part: read per row above
+                continue  # the header names this column's part: row_sums reads it
             part = _named_part(_ENUM.sub("", _OF_WHICH.sub("", x.label)))
             if part is not None and x.amount is not None:
                 g.setdefault(part, x)
