@@ -46,22 +46,25 @@ INDICATOR_ROLES: dict[str, regex.Pattern] = {
                    r"具体指标", r"指标", r"三级指标（指标内容）"),
     "period_target": _whole(r"实施周期(?:指标值|目标值|目标|指标)?", r"中期(?:指标值|目标值)"),
     "target": _whole(r"(?:年度)?(?:指标值|目标值|指标目标值|绩效目标值|预期目标值|计划值|标准值)",
+                     r"本年(?:绩效)?(?:指标值|目标值)",
                      r"(?:年度)?(?:绩效)?指标值(?:（含单位）)?", r"计划", r"目标", r"指标目标",
                      r"预期指标值", r"年度目标"),
     "actual": _whole(r"实际完成值", r"实际完成", r"完成值", r"实际值", r"全年实际值",
                      r"全年实际完成值", r"完成情况", r"实际完成情况", r"实际完成指标值",
                      r"完成", r"实际完成数", r"完成指标值"),
     "weight": _whole(r"分值", r"权重", r"指标分值", r"权重分值", r"权重分", r"标准分值", r"标准分",
-                     r"指标权重", r"权重（%）", r"权重\(%\)"),
+                     r"指标权重", r"权重（%）", r"权重\(%\)",
+                     r"分值权重(?:[（(]\d+(?:\.\d+)?分?[）)])?"),
     "score": _whole(r"得分", r"自评得分", r"评价得分", r"实际得分", r"考核得分"),
     "deviation": regex.compile(r"^偏差(?:原因|说明)?"),
-    "unit": _whole(r"度量单位", r"计量单位", r"单位", r"指标单位"),
-    "nature": _whole(r"指标性质", r"指标方向", r"指标值方向", r"指标属性"),
+    "unit": _whole(r"(?:绩效)?度量单位", r"(?:绩效)?计量单位", r"单位", r"指标单位"),
+    "nature": _whole(r"(?:绩效)?指标性质", r"指标方向", r"指标值方向", r"指标属性"),
     "value_type": _whole(r"指标值类型", r"指标类型"),
     "scoring_rule": regex.compile(r"^评[（(]?扣[）)]?分标准|^评分标准|^评分规则"),
     "core": _whole(r"是否核心指标", r"是否核心", r"核心指标"),
     "explanation": _whole(r"指标解释", r"指标说明", r"指标内涵", r"指标定义"),
     "project": _whole(r"项目名称", r"专项名称", r"二级项目名称", r"项目"),
+    "activity": _whole(r"活动", r"活动名称", r"履职活动"),  # 部门整体 tables: the activity a row serves
 }
 # A column whose header is only a block label (宁德's 绩效指标 column beside 一级指标).
 BLOCK_LABELS = _whole(r"绩效指标", r"绩效目标", r"年度绩效指标", r"项目绩效指标")
@@ -105,7 +108,7 @@ FIELDS: dict[str, regex.Pattern] = {
     "budget_code": _whole(r"(?:部门)?预算编码", r"项目编码", r"单位编码"),
 }
 GOALS = _whole(r"年度总体目标", r"总体绩效目标", r"年度绩效目标", r"总体目标", r"绩效目标",
-               r"项目绩效目标", r"年度目标")
+               r"项目绩效目标", r"年度目标", r"整体绩效目标", r"部门整体绩效目标")
 GOAL_PARTS = {"expected": _whole(r"预期目标", r"年度目标"),
               "achieved": _whole(r"(?:目标)?实际完成情况", r"实际完成", r"完成情况")}
 TOTAL_SCORE = regex.compile(r"^(?:总分|总分值、?评价总分(?:[（(]S[）)])?|评价总分|自评总分|合计得分|综合得分|总得分)")
@@ -120,6 +123,29 @@ PROJECT_TITLE = regex.compile(r"^(?P<project>\p{Han}[^年]{3,60}?)项目(?:支�
 GENERIC_TITLE = regex.compile(r"部门|单位|整体|支出|年度|[0-9]{4}")
 PACKED_FIELDS = {"period_target": regex.compile(r"^实施周期(?:指标值|目标值)[:：]"),
                  "target": regex.compile(r"^(?:年度)?(?:指标值|目标值)[:：]")}
+
+# ---- performance indicators: levels, comparisons, numbered names -----------------------------
+# 一级 / 二级 names of the national framework and its provincial variants: a cell that runs them
+# together with the name (产出指标数量指标开展监测工作) is split by these, 一级 optional.
+LEVEL1_WORD = r"(?:产出|效益|效果|满意度|成本|影响|管理)指标"
+LEVEL2_WORD = (r"(?:数量|质量|时效|进度|成本|经济成本|社会成本|生态环境成本|生态成本|经济效益|社会效益|"
+               r"生态效益|环境效益|可持续影响|可持续发展|服务对象满意度|社会公众满意度|满意度|"
+               r"社会公众或服务对象满意度|履职效能|管理效率)指标")
+LEVELS_RUN_TOGETHER = regex.compile(
+    r"^(?P<level1>" + LEVEL1_WORD + r")?(?P<level2>" + LEVEL2_WORD + r")(?P<name>.+)$")
+LEVEL1_CELL = regex.compile(r"^(?:\d+[-－—.、．]\s*)?" + LEVEL1_WORD + r"(?:[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)])?$")
+LEVEL2_CELL = regex.compile(r"^(?:\d+[-－—.、．]\s*)?" + LEVEL2_WORD + r"$")
+# 指标性质 / 绩效指标性质 cells: a comparison printed apart from its value, or 定性 (the value is
+# words) / 定量.
+COMPARISON = regex.compile(r"^(?:[≥≤=<>＝＜＞≧≦⩾⩽]|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于|"
+                           r"不少于|不多于|不超过)$")
+QUALITATIVE_NATURE = _whole(r"定性", r"定性指标")
+# 指标1：… numbered names (older target tables number them per 二级 block): the number and the name.
+NUMBERED_NAME = regex.compile(r"^指标\s*(?P<number>\d{1,3})\s*[:：]\s*(?P<rest>.+)$")
+# A placeholder row of an empty template (…… / ——): not an indicator.
+PLACEHOLDER = regex.compile(r"^[.。…·—\-－_、\s]*$")
+# A table title printed inside the grid (a one-cell row): never an indicator row.
+TABLE_TITLE = regex.compile(r"(?:绩效目标(?:申报)?表|绩效自评表|目标表)(?:[（(].*[）)])?$")
 
 # ---- 行次 / 栏次 -----------------------------------------------------------------------------
 COLUMN_NUMBER_LABEL = _whole(r"栏次", r"\*+", r"栏号")
@@ -173,15 +199,51 @@ BUDGET_HEADER_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
     ("income", regex.compile(r"^本年收入合计$")),
     ("expenditure", regex.compile(r"^本年支出合计$")),
 )
-# 三公经费: canonical parts, from the header words of a 三公 table.
+# 三公经费: canonical parts, from the header words of a 三公 table (费 / 经费 / 费用 alike).
+_FEE = r"(?:经?费(?:用)?)"
 THREE_PUBLIC_PARTS: dict[str, regex.Pattern] = {
-    "合计": regex.compile(r"^(?:“?三公”?经费)?(?:合计|总计)$"),
-    "因公出国（境）费": regex.compile(r"^因公出国[（(]?境[）)]?费(?:用)?$"),
-    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?费(?:小计)?$"),
-    "公务用车购置费": regex.compile(r"^公务用车购置费$"),
-    "公务用车运行费": regex.compile(r"^公务用车运行(?:维护)?费$"),
-    "公务接待费": regex.compile(r"^公务接待费(?:用)?$"),
+    "合计": regex.compile(r"^(?:[“\"]?三公[”\"]?经费)?(?:合计|总计)$"),
+    "因公出国（境）费": regex.compile(r"^因公出国[（(]?境[）)]?" + _FEE + r"$"),
+    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?" + _FEE + r"(?:小计)?$"),
+    "公务用车购置费": regex.compile(r"^公务用车购置" + _FEE + r"$"),
+    "公务用车运行费": regex.compile(r"^公务用车运行(?:维护)?" + _FEE + r"$"),
+    "公务接待费": regex.compile(r"^公务接待" + _FEE + r"$"),
 }
+# Printed beside the 三公 columns (一般公共预算“三公”经费、会议费、培训费支出表), never parts of them.
+BESIDE_THREE_PUBLIC: dict[str, regex.Pattern] = {
+    "会议费": regex.compile(r"^会议" + _FEE + r"$"),
+    "培训费": regex.compile(r"^培训" + _FEE + r"$"),
+}
+
+# ---- the header tree of money tables --------------------------------------------------------
+# Bare sum words: 本年支出 / 小计 is the 本年支出 column.
+SUM_WORDS = frozenset({"小计", "合计"})
+# Sum words that may end a column path: the column is the total of its header group.
+GROUP_SUM_WORDS = frozenset({"小计", "合计", "总计"})
+# A named total of its group: 项目支出 / 项目支出总数, 支出 / 支出总额.
+NAMED_TOTAL = regex.compile(r"(?:合计|总计|总数|总额)$")
+# A sub-measure: a part of the column beside it, never another addend of the row's total
+# (其中：…, 含…, 扣除基建项目后预算数, 不含…).
+SUB_MEASURE = regex.compile(r"^(?:其中|含|不含|扣除|剔除)|后(?:预算|决算)?数$")
+# A total whose name says what it totals takes only parts of that kind: “三公”经费合计 takes
+# 因公出国 / 公务用车 / 公务接待, never the 会议费 / 培训费 printed beside it.
+KIND_TOTALS: tuple[tuple[regex.Pattern, tuple[regex.Pattern, ...]], ...] = (
+    (regex.compile(r"三公"), tuple(p for k, p in THREE_PUBLIC_PARTS.items() if k != "合计")),
+)
+# Parts the budget system itself defines: a total of these is a known structure.
+KNOWN_PARTS = regex.compile(r"^(?:基本支出|项目支出|人员经费|公用经费|日常公用(?:经费|支出)|人员支出)$")
+# Numbered lines and their nesting depth: 一、 > （一） > 1. > （1） > ①.
+LINE_NUMBERS: tuple[regex.Pattern, ...] = (
+    regex.compile(r"^[一二三四五六七八九十]+、"),
+    regex.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+    regex.compile(r"^\d+[.．、](?!\d)"),
+    regex.compile(r"^[（(]\d+[）)]"),
+    regex.compile(r"^[①-⑳]"),
+)
+# A memo line: 其中：… is a part of the line above, not another line of the list.
+MEMO_LINE = regex.compile(r"^其中[:：]?")
+# Row labels of totals: the table's whole (总计 / 合计) and the year's flows (本年收入合计 …).
+TOTAL_LINE = regex.compile(r"(?:合计|总计|小计)[:：]?$")
 
 
 def budget_title_key(title: str | None) -> str:
@@ -190,3 +252,61 @@ def budget_title_key(title: str | None) -> str:
     t = regex.sub(r"[（(](?:预算|决算)?表?\d+[）)]$", "", t)  # 收入总表(预算表2): the number, not the name
     t = t.replace("预算表", "决算表").replace("收支", "收入支出").replace("预算总表", "决算总表")
     return t
+
+
+# ==== headline figures (normalize/headlines.py) ===============================================
+# Standard tables the headlines need told apart: 政府采购支出表 (was read as an `expenditure` table)
+# and 国有资本经营预算支出表 (was `fund` with the 政府性基金 table). Placed after 三公, before the rest.
+BUDGET_TABLE_KINDS = tuple(k for k in BUDGET_TABLE_KINDS if k[0] == "three_public") + (
+    ("procurement", regex.compile(r"政府采购")),
+    ("state_capital", regex.compile(r"国有资本经营")),
+) + tuple(k for k in BUDGET_TABLE_KINDS if k[0] != "three_public")
+# List numbers in front of a row label: 其中：（一）因公出国（境）支出, 1、因公出国（境）费用.
+HEADLINE_LIST_PREFIX = regex.compile(
+    r"^(?:其中[:：]?)?(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])*")
+# The items of a 三公 table, from a header or row label (list numbers removed); first match wins,
+# so the parts come before the totals that contain their words.
+HEADLINE_THREE_PUBLIC: tuple[tuple[str, regex.Pattern], ...] = (
+    ("meeting_fees", regex.compile(r"^会议(?:经)?费")),
+    ("training_fees", regex.compile(r"^培训(?:经)?费")),
+    ("three_public_vehicle_purchase", regex.compile(r"^(?:公务)?用?车(?:辆)?购置(?:经)?费")),
+    ("three_public_vehicle_operation", regex.compile(r"^(?:公务)?用?车(?:辆)?运行(?:维护|维修)?(?:经)?费")),
+    ("three_public_vehicles", regex.compile(r"^公务用车(?:购置及运行(?:维护)?)?(?:经)?(?:费|支出)")),
+    ("three_public_outbound", regex.compile(r"^因公出国[（(]?境[）)]?")),
+    ("three_public_reception", regex.compile(r"^公务接待")),
+    ("three_public_total", regex.compile(r"三公")),
+)
+# A sum word as a whole header or row label.
+HEADLINE_SUM = regex.compile(r"^(?:合计|总计|小计)$")
+# Row labels of a 收支总表's totals: the whole (收入总计 / 总计 / 收入合计 / 合计) and the year's
+# flows only (本年收入合计 / 当年收入小计).
+HEADLINE_GRAND_TOTAL = regex.compile(r"^(?:收入|支出)?(?:总计|合计)$")
+HEADLINE_YEAR_TOTAL = regex.compile(r"^(?:本年|当年)(?:收入|支出)(?:合计|小计)$")
+# Periods in a header or row label: 2025年 (the year before the report's), 上年, 当年 / 本年; a
+# change column (增减变化) is no period.
+HEADLINE_YEAR = regex.compile(r"^((?:19|20)\d{2})年")
+HEADLINE_PRIOR = regex.compile(r"^(?:上年|上一年|上年度)(?!结转|结余)")
+HEADLINE_CURRENT = regex.compile(r"^(?:当年|本年|本年度)(?!结转|结余)")
+HEADLINE_CHANGE = regex.compile(r"增减|变化|变动|增长|比上年|差额|增幅")
+# A funding source (or carry-over) that qualifies a column: one part of the money, not all of it.
+HEADLINE_FUNDING = regex.compile(r"一般公共预算|政府性基金|国有资本经营|财政拨款|财政专户|事业收入|"
+                                 r"事业单位经营|其他收入|其他资金|结转|结余|补助")
+# The kind of amount: an actual (决算数 / 执行数) or a budget (预算数, 年初预算 …).
+HEADLINE_ACTUAL = regex.compile(r"决算|执行数|实际")
+HEADLINE_BUDGET_AMOUNT = regex.compile(r"^(?:\d{4}年)?(?:年初|全年|调整后?|本年|当年)?预算(?:数)?$")
+# Columns (or rows) of the 支出总表.
+HEADLINE_BASIC = regex.compile(r"^基本支出$")
+HEADLINE_PROJECT = regex.compile(r"^项目支出$")
+HEADLINE_PERSONNEL = regex.compile(r"^(?:人员经费|人员支出)$")
+HEADLINE_PUBLIC_USE = regex.compile(r"^(?:公用经费|日常公用(?:经费|支出)|公用支出)$")
+# A caption printed in a table's first rows (预算07表政府性基金预算支出表, 本年…支出表(预算表8)).
+HEADLINE_CAPTION = regex.compile(r"表(?:[（(][^）)]*[）)])?$")
+# 栏次 numbers printed in a header row (1 2 3): not amounts.
+HEADLINE_COLUMN_NUMBER = regex.compile(r"^(?:栏次|\d{1,2})$")
+# Counts printed beside money (数量 in a 政府采购 table): never a headline amount.
+HEADLINE_NOT_MONEY = regex.compile(r"^(?:数量|人数|编制数|实有人数|个数|车辆数)$")
+# Provincial names of the 支出总表's two parts (西安: 人员经费和公用经费支出 / 专项业务经费支出).
+HEADLINE_BASIC_ROW = regex.compile(r"^(?:基本支出|人员经费和公用经费(?:支出)?)$")
+HEADLINE_PROJECT_ROW = regex.compile(r"^(?:项目支出|专项业务经费(?:支出)?)$")
+# A column group of the 支出总表 holding the year's 政府采购 (深圳: 2026年政府采购项目 / 小计).
+HEADLINE_PROCUREMENT = regex.compile(r"政府采购")
