@@ -15,6 +15,7 @@ from normalize import vocab
 from normalize.amounts import parse_number, to_yuan
 from normalize.anatomy import Anatomy, anatomy
 from normalize.families import best_family
+from normalize.headlines import headlines_frame
 from normalize.report_meta import report_metadata
 from normalize.rows import ReportRows, frame
 
@@ -157,9 +158,11 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
         report["warnings"] = "; ".join(filter(None, [report["warnings"], "no tables found"]))
     report.update(n_tables=len(doc.tables), n_indicators=len(indicators),
                   n_budget_lines=len(lines))
-    return ReportRows(report=report, tables=tables, cells=cells,
+    rows = ReportRows(report=report, tables=tables, cells=cells,
                       indicators=frame("indicators", indicators),
                       budget_lines=frame("budget_lines", lines), notes=notes)
+    rows.headlines = headlines_frame(rows.budget_lines, tables, report, cells)
+    return rows
 
 
 def _report_score(report: dict, scores: list, grades: list, doc: Document):

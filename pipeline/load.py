@@ -2,6 +2,7 @@
 
     load.indicators("outputs", year=2024, unit="虹桥镇")
     load.budget_lines("outputs", money="decimal")
+    load.headlines("outputs", wide=True)  # one row per report, one column per headline item
     con = load.duckdb("outputs"); con.sql("SELECT * FROM indicators")
 
 Every loader returns a pandas DataFrame with the contract's columns (normalize.rows.SCHEMAS) in
@@ -145,6 +146,37 @@ def budget_lines(out="outputs", year=None, unit=None, money="float", include_qua
 
 def checks(out="outputs", year=None, unit=None, money="float", include_quarantined=False):
     return read("checks", out, year, unit, money, include_quarantined)
+
+
+def headlines(out="outputs", year=None, unit=None, money="float", include_quarantined=False,
+              wide: bool = False, period: str = "budget_year"):
+    """The headline figures (one row per report and item), or with `wide=True` one row per report
+    and one column per item (normalize.headlines.ITEMS order, items no report prints left out),
+    for `period` (budget_year, or prior_year where tables print the year before too), beside the
+    report's unit_name, fiscal_year and report_kind:
+
+        load.headlines("outputs", wide=True)[["unit_name", "three_public_total", "basic_expenditure"]]
+    """
+    long = read("headlines", out, year, unit, money, include_quarantined)
+    if not wide:
+        return long
+    from normalize.headlines import ITEMS
+
+    keys = ["report_id", "unit_name", "fiscal_year", "quarantined"]
+    reports = read("reports", out, year, unit, money, include_quarantined)
+    reports = reports[["report_id", "unit_name", "fiscal_year", "report_kind", "quarantined"]]
+    rows = long[long["period"] == period]
+    if len(rows):
+        table = rows.drop_duplicates(["report_id", "item"]).pivot(index="report_id", columns="item",
+                                                                   values="value")
+        table.columns = [str(c) for c in table.columns]
+    else:
+        table = pd.DataFrame(index=pd.Index([], name="report_id", dtype="string"))
+    items = [i for i in ITEMS if i in table.columns]
+    wide_rows = reports[reports["report_id"].isin(long["report_id"])].merge(
+        table[items].reset_index(), on="report_id", how="left")
+    wide_rows["unit_name"] = wide_rows["unit_name"].astype("string")
+    return wide_rows[[*keys[:3], "report_kind", "quarantined", *items]].reset_index(drop=True)
 
 
 def _sql_path(path: Path) -> str:
