@@ -184,7 +184,7 @@ class Report:
         self.cells = cells
         std = lines[lines["budget_table"].notna() & lines["value"].notna()].copy()
         # money in yuan only: a table whose unit was not found prints amounts we cannot scale
-        std = std[(std["unit"] == "元") & ~std["measure"].fillna("").map(lambda m: bool(V.HEADLINE_NOT_MONEY.match(_clean(m))))]
+        std = std[(std["unit"] == "元") & ~std["measure"].fillna("").map(lambda m: bool(V.HEADLINE_NOT_MONEY.match(_clean(m)))).astype(bool)]
         std["logical_table"] = std["logical_table"].fillna(std["table_id"])
         self.std = std
         self._readings: dict = {}
