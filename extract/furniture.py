@@ -8,7 +8,7 @@ outside tables that sit in the top or bottom band of their page (_BAND × Extrac
 - by repetition: the same text (digits aside) in the same band on several pages, e.g. a running
   title `2024年度部门决算` or `上海市普陀区财政局` printed on every page.
 Lines are only flagged (TextLine.furniture), never dropped: captions and report metadata may still
-read them; prose leaves them out.
+read them; prose (extract/prose_lines.py, Document.paragraphs) leaves them out.
 """
 from __future__ import annotations
 

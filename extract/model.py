@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.prose_lines import Paragraph, paragraphs
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -178,3 +180,10 @@ class Document:
 
     def page_text(self, page: int) -> str:
         return "\n".join(line.text for line in self.lines if line.page == page)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The report's prose: its lines outside tables and page furniture, figures set as a
+        separate run put back in place, joined into paragraphs across lines and pages
+        (extract/prose_lines.py). Read from `lines` each time it is asked for."""
+        return paragraphs(self.lines)

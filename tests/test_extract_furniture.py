@@ -16,7 +16,6 @@ import pytest
 from conftest import corpus_pdf
 from extract import read_document
 from extract.furniture import is_page_number
-from validate.prose import paragraphs
 from validate.prose_checks import comparisons, figures_of
 from validate.settings import ValidateSettings
 from pdf_gen import hex_text, write_pdf as write_cjk
@@ -68,7 +67,7 @@ def test_every_kind_of_page_number_and_the_running_title_are_furniture(synthetic
 
 
 def test_sentences_over_page_breaks_are_rejoined_without_the_numbers(synthetic):
-    text = "".join(p.text for p in paragraphs(synthetic.lines))
+    text = "".join(p.text for p in synthetic.paragraphs)
     assert TITLE not in text
     assert "比上年增加3,385.10万元，增长102.36%。" in text  # not 增加- 1 -3,385.10 nor 增加23,385.10
     assert "占收入预算的74.71%。" in text  # not 的274.71%
@@ -96,7 +95,7 @@ def test_jiangsu_change_rate_over_a_page_break_is_read_whole():
     numbers = sorted((l.page, l.text) for l in doc.lines if l.furniture)
     assert (6, "4") in numbers and (7, "5") in numbers
     assert all(is_page_number(t) for _, t in numbers)
-    text = "".join(p.text for p in paragraphs(doc.lines))
+    text = "".join(p.text for p in doc.paragraphs)
     assert "收、支预算总计各增加3205.79万元，增长13.11%。其中：" in text
     assert "413.11" not in text
     change = next(f for f in figures_of(doc) if f.kind == "change" and f.raws[2] == "13.11"

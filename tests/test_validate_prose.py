@@ -5,7 +5,7 @@ import pdfplumber
 
 from conftest import corpus_pdf
 from extract.model import TextLine
-from validate.prose import paragraphs
+from extract.prose_lines import paragraphs
 from validate.prose_checks import figures_of
 from extract.model import Document
 

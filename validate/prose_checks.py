@@ -1,8 +1,9 @@
 """Figures in the report's prose, checked against each other and against the tables.
 
-Recognised sentence shapes (after prose.py has put separated numbers back). A sentence ends at a
-`。` outside brackets; bracketed asides (`24.8万元（公务用车购置费0万元，…。）比上年减少…`) are
-skipped when the subject, base or prior amount of a figure is looked for.
+Recognised sentence shapes in the prose as extract hands it (Document.paragraphs: separated numbers
+put back, page furniture left out). A sentence ends at a `。` outside brackets; bracketed asides
+(`24.8万元（公务用车购置费0万元，…。）比上年减少…`) are skipped when the subject, base or prior
+amount of a figure is looked for.
 - `<subject> N 万元` — a labelled amount, compared with the table figure it names (never with a
   行次 / 栏次 column, nor with a table of one fund when the text does not name that fund);
 - `N 万元，占 [X 的] P%` — a share of its base: X when the sentence names it; else the total the
@@ -27,9 +28,9 @@ from decimal import Decimal
 import pandas as pd
 import regex
 
+from extract.prose_lines import Paragraph
 from validate.comparisons import Comparison, equal, fmt_number
 from validate.final_accounts import final_accounts_lines, find, norm_label
-from validate.prose import Paragraph, paragraphs
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -204,7 +205,7 @@ def figures_of(doc) -> list[Figure]:
     out: list[Figure] = []
     if doc is None or not getattr(doc, "lines", None):
         return out
-    for p in paragraphs(doc.lines):
+    for p in doc.paragraphs:
         plain = masked(p.text)
         for sentence, page, offset in _sentences(p):
             for m in _AMOUNT.finditer(sentence):

@@ -1,26 +1,45 @@
-"""Running text → paragraphs with their figures put back in place.
+"""Running text → prose paragraphs, with their figures put back in place: what validate reads as
+the report's prose (Document.paragraphs).
 
-In real 决算 PDFs a sentence's numbers are often a separate text run, set a few points lower:
-`年初预算为 万元，支出决算为 万` with `1560.05 1511.89` as its own line. Such filler lines (only
-numbers, quotes, punctuation) are put back into the gaps of the prose line they overlap, by
-position: a filler starting left of its host fills the gap before it, one ending right of it the gap
-after it, the rest fill the host's inner gaps in order.
+Page furniture (extract/furniture.py: headers, footers, page numbers) and lines inside tables are
+left out, so a sentence broken by a page is one sentence again. In real 决算 PDFs a sentence's
+numbers are often a separate text run, set a few points lower: `年初预算为 万元，支出决算为 万` with
+`1560.05 1511.89` as its own line. Such filler lines (only numbers, quotes, punctuation) are put
+back into the gaps of the prose line they overlap, by position: a filler starting left of its host
+fills the gap before it, one ending right of it the gap after it, the rest fill the host's inner
+gaps in order.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import regex
-
-from extract.model import TextLine
 
 _FILLER = regex.compile(r"^[\d.,，%％:：“”\"'‘’\-−\s]+$")
 _CJK_SPACE = regex.compile(r"(?<=[^\sA-Za-z0-9])\s+|\s+(?=[^\sA-Za-z0-9])")
 _BULLET_GAP = 1.0  # points: a filler this much left of its host starts before it
 
 
+class Line(Protocol):
+    """What is read of an extract.model.TextLine (model imports this module, so this one does not
+    import model)."""
+
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    in_table: bool
+    furniture: bool
+
+
 @dataclass(frozen=True)
 class Paragraph:
+    """Prose joined across lines and pages; a paragraph starts at an indented line."""
+
     text: str
     pages: tuple[int, ...]  # page of every character of text
     heading: bool = False
@@ -29,11 +48,11 @@ class Paragraph:
         return self.pages[min(max(offset, 0), len(self.pages) - 1)]
 
 
-def _is_filler(line: TextLine) -> bool:
+def _is_filler(line: Line) -> bool:
     return bool(_FILLER.match(line.text)) and any(ch.strip() for ch in line.text)
 
 
-def _host(filler: TextLine, lines: list[TextLine]) -> TextLine | None:
+def _host(filler: Line, lines: list[Line]) -> Line | None:
     """The prose line a filler was set into: same page, starting above it and overlapping it."""
     best, best_overlap = None, 0.0
     for line in lines:
@@ -49,7 +68,7 @@ def _width(ch: str, size: float) -> float:
     return size if ord(ch) > 0x2000 else 0.5 * size
 
 
-def _gap_edges(host: TextLine) -> list[tuple[float, float]]:
+def _gap_edges(host: Line) -> list[tuple[float, float]]:
     """Estimated (left, right) edge of every inner gap of a host line, measured from its left end
     assuming the gaps before are plain spaces, and from its right end likewise."""
     size = host.size or (host.bottom - host.top) or 12.0
@@ -67,7 +86,7 @@ def _gap_edges(host: TextLine) -> list[tuple[float, float]]:
     return list(zip(lefts, reversed(rights)))
 
 
-def _fill(host: TextLine, fillers: list[TextLine]) -> tuple[str, float]:
+def _fill(host: Line, fillers: list[Line]) -> tuple[str, float]:
     fillers = sorted(fillers, key=lambda f: f.x0)
     tokens: list[str] = [t for f in fillers for t in f.text.split()]
     x0 = min([host.x0] + [f.x0 for f in fillers])
@@ -101,13 +120,13 @@ def _fill(host: TextLine, fillers: list[TextLine]) -> tuple[str, float]:
     return f"{before} {text} {after}".strip(), x0
 
 
-def rebuild_lines(lines: list[TextLine]) -> list[tuple[TextLine, str, float]]:
+def rebuild_lines(lines: list[Line]) -> list[tuple[Line, str, float]]:
     """Prose lines (not in tables, not page headers/footers/numbers) with filler runs put back:
     (line, text, left edge). Leaving furniture out re-joins a sentence broken by a page."""
     prose = [l for l in lines if not l.in_table and not l.furniture]
     fillers = [l for l in prose if _is_filler(l)]
     hosts = [l for l in prose if not _is_filler(l)]
-    by_host: dict[int, list[TextLine]] = {}
+    by_host: dict[int, list[Line]] = {}
     orphans = []
     for f in fillers:
         h = _host(f, hosts)
@@ -126,7 +145,7 @@ def rebuild_lines(lines: list[TextLine]) -> list[tuple[TextLine, str, float]]:
     return out
 
 
-def paragraphs(lines: list[TextLine]) -> list[Paragraph]:
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rebuilt prose lines joined into paragraphs: a paragraph starts at an indented line."""
     rebuilt = rebuild_lines(lines)
     margins: dict[int, float] = {}
