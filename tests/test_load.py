@@ -139,3 +139,21 @@ def test_a_file_written_before_a_column_existed_reads_it_as_null(out, tmp_path, 
     assert ind.deviation_note.isna().all() and ind.weight.isna().all()
     assert ind.weight.dtype == "Float64" and ind.deviation_note.dtype == "string"
     assert (ind.name == load.indicators(out).name).all()
+
+
+def test_headlines_long_and_wide(out):
+    heads = load.headlines(out, include_quarantined=True)
+    assert {"item", "value", "period", "source", "agrees", "unit_name", "quarantined"} <= set(heads.columns)
+    assert heads.value.dtype == "Float64" and heads.agrees.dtype == "boolean"
+    # the seed is a unit self-evaluation: its execution rate and total score
+    landed = load.headlines(out)
+    assert set(landed.item) >= {"budget_execution_rate"}
+    wide = load.headlines(out, wide=True, include_quarantined=True)
+    assert len(wide) == heads.report_id.nunique() and wide.report_id.is_unique
+    assert list(wide.columns[:5]) == ["report_id", "unit_name", "fiscal_year", "report_kind", "quarantined"]
+    assert "budget_execution_rate" in wide.columns
+    exact = load.headlines(out, wide=True, money="decimal")
+    assert all(isinstance(v, Decimal) for v in exact.budget_execution_rate.dropna())
+    con = load.duckdb(out)
+    n = con.execute("SELECT count(*) FROM headlines").fetchone()[0]
+    assert n == len(landed)
