@@ -2,9 +2,10 @@
 
 OUT/review/index.html lists every report (landed, quarantined, failed) with its status, its failed
 error checks and its publisher issues (failed warning checks). OUT/review/r/<report_id>.html puts
-the failed checks first (what was compared, observed vs expected, page), then each extracted table
-as a grid beside the image of its page region, with the cells a failed check compared highlighted
-in both, then the indicator rows, each linked to its page view. OUT/review/r/<report_id>-issues.csv
+the failed checks first (what was compared, observed vs expected, page), then the report's headline
+figures (value, period, source, and `agrees`: whether the other tables printing them agree), then
+each extracted table as a grid beside the image of its page region, with the cells a failed check
+compared highlighted in both, then the indicator rows, each linked to its page view. OUT/review/r/<report_id>-issues.csv
 holds the failed checks the way reviewers pass them on.
 
 Page images are rendered with pypdfium2 from the report's source PDF, only for pages a report page
@@ -203,6 +204,8 @@ td.hl,table.grid td.hl{background:#ffe24d;outline:2px solid #d40000}
 .pageview .row{display:none;border:3px solid #0055d4;background:rgba(0,85,212,.12)}
 .pageview .row:target{display:block}
 .muted{color:#777}
+table.headlines td.num{text-align:right;white-space:nowrap}
+table.headlines tr.disagrees td{background:#fff1d6}
 """
 
 
@@ -274,6 +277,30 @@ def _indicator_rows(ind: pd.DataFrame, rid: str) -> str:
     return f"<table class='list indicators'><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _headline_rows(heads: pd.DataFrame, rid: str) -> str:
+    """The report's headline figures: value, period, source, whether the other tables that print
+    it agree (a disagreement is marked, and is a headline.agrees warning among the checks)."""
+    from normalize.headlines import ITEMS
+
+    order = {item: i for i, item in enumerate(ITEMS)}
+    heads = heads.assign(_o=heads["item"].astype(str).map(order).fillna(len(order))) \
+        .sort_values(["_o", "period"], ascending=[True, True])
+    head = "".join(f"<th>{c}</th>" for c in ["item", "period", "value", "source", "agrees", "table", "page",
+                                             "how it was found"])
+    body = []
+    for h in heads.itertuples():
+        agrees = "" if pd.isna(h.agrees) else ("yes" if bool(h.agrees) else "<b>no</b>")
+        cls = " class='disagrees'" if pd.notna(h.agrees) and not bool(h.agrees) else ""
+        unit = {"budget_execution_rate": " %", "total_score": " 分"}.get(str(h.item), " 元")
+        value = f"{Decimal(str(h.value)):,.2f}{unit}" if pd.notna(h.value) else ""
+        table = (f"<a href='#{_e(h.table_id)}'>{_e(str(h.table_id).rsplit('-', 1)[-1])}</a>"
+                 if pd.notna(h.table_id) else "")
+        body.append(f"<tr{cls} data-item='{_e(h.item)}'><td>{_e(h.item)}</td><td>{_e(h.period)}</td>"
+                    f"<td class='num'>{_e(value)}</td><td>{_e(h.source)}</td><td class='agrees'>{agrees}</td>"
+                    f"<td>{table}</td><td>{_page_link(rid, h.page)}</td><td class='muted'>{_e(h.message)}</td></tr>")
+    return f"<table class='list headlines'><tr>{head}</tr>{''.join(body)}</table>"
+
+
 def _checks_table(failed: pd.DataFrame, rid: str, hl_text: dict) -> str:
     head = "<tr><th>severity</th><th>check</th><th>what was compared</th><th>observed</th>" \
            "<th>expected</th><th>page</th><th>table</th><th>cells</th></tr>"
@@ -299,6 +326,7 @@ class _Data:
     cells: pd.DataFrame
     indicators: pd.DataFrame
     lines: pd.DataFrame
+    headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _read(out: Path) -> _Data:
@@ -309,7 +337,8 @@ def _read(out: Path) -> _Data:
             checks[col] = pd.NA
     return _Data(load.reports(out, **kw), checks, load.tables(out, **kw),
                  load.cells(out, **kw), load.indicators(out, **kw),
-                 load.budget_lines(out, money="decimal", **kw))
+                 load.budget_lines(out, money="decimal", **kw),
+                 load.headlines(out, money="decimal", **kw))
 
 
 def _resolve(ids: list[str], known: list[str]) -> list[str]:
@@ -361,7 +390,7 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
     cells = d.cells[d.cells.report_id == rid]
     ind = d.indicators[d.indicators.report_id == rid].sort_values(["table_id", "row"])
     mine = _Data(d.reports, checks, tables, cells, d.indicators[d.indicators.report_id == rid],
-                 d.lines[d.lines.report_id == rid])
+                 d.lines[d.lines.report_id == rid], d.headlines)
     hl = _highlights(mine, failed)
 
     pages = sorted({int(p) for p in pd.concat([cells.page, ind.page, failed.page]).dropna()})
@@ -391,6 +420,11 @@ def _report_page(rid: str, report, d: _Data, site: Path, s: ReviewSettings,
     body = [head, "<h2 id='failed-checks'>Failed checks</h2>",
             _checks_table(failed, rid, failed["_cells"].to_dict()) if len(failed) else "<p>none</p>"]
 
+    heads = d.headlines[d.headlines.report_id == rid] if len(d.headlines) else d.headlines
+    if len(heads):
+        n_no = int((heads.agrees.notna() & (heads.agrees == False)).sum())  # noqa: E712
+        body.append(f"<h2 id='headlines'>Headlines ({len(heads)}{f', {n_no} disagree' if n_no else ''})</h2>"
+                    f"{_headline_rows(heads, rid)}")
     body.append("<h2>Tables</h2>")
     for t in tables.itertuples():
         tc = cells[cells.table_id == t.table_id]

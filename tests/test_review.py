@@ -234,3 +234,17 @@ def test_figures_are_the_compared_numbers_not_the_notes():
     assert figures(None) == set()
     assert [cell_number(t) for t in ("1,511.89", "99.93%", "-3.5", "（1）", "100.00(%)", None)] == \
         [Decimal("1511.89"), Decimal("99.93"), Decimal("-3.5"), None, None, None]
+
+
+def test_each_report_page_shows_its_headlines_with_agrees(out, inputs, first):
+    rid = _rid(inputs["putuo"])
+    html = (out / "review" / "r" / f"{rid}.html").read_text("utf-8")
+    assert "<h2 id='headlines'>Headlines (" in html
+    section = html.split("<table class='list headlines'>")[1].split("</table>")[0]
+    heads = load.headlines(out, include_quarantined=True)
+    mine = heads[heads.report_id == rid]
+    assert len(mine) >= 5 and section.count("<tr data-item=") == len(mine)
+    assert "<th>agrees</th>" in section
+    # the 决算's 三公 actuals are printed blank: 0, source blank, at the table's page
+    row = section.split("data-item='three_public_total'")[1].split("</tr>")[0]
+    assert "0.00 元" in row and "<td>blank</td>" in row and "p.18" in row
