@@ -1,0 +1,22 @@
+"""What the fork server loads before it forks any pool worker (pipeline/fork_server.py PRELOAD):
+every module a report runs through, and Great Expectations' context built, not only imported.
+
+A worker forked from the server starts with all of it in memory, shared copy-on-write, so the
+batch pays GX's import (~5 CPU s) and setup, pandas and the stages' imports once, however many
+workers it runs; init_worker's warm_up then finds the context there and does nothing. Building the
+context is safe to fork: it is in-memory (ephemeral) and starts no thread.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network calls
+
+import pipeline.worker  # noqa: E402,F401  (extract, normalize, validate, pandas, pyarrow)
+from validate import (budget_execution, coverage, document, final_accounts, forms,  # noqa: E402,F401
+                      gx_suites, headlines, indicators, ocr_confidence, prose_checks, structure)
+
+try:
+    gx_suites.warm_up()
+except Exception:  # a worker builds it itself (and says what is wrong) on its first report
+    pass
