@@ -94,6 +94,14 @@ def three_public_item(text: str) -> str | None:
     return None
 
 
+def _in_context(text: str, parent: str | None) -> str | None:
+    """An item, read under the item of the header above it (购置费 under 公务用车购置及运行费)."""
+    item = three_public_item(text)
+    if item is None and parent == "three_public_vehicles":
+        item = next((i for i, p in V.HEADLINE_VEHICLE_PARTS if p.match(_clean(text))), None)
+    return item
+
+
 def _is_sum(seg: str) -> bool:
     return bool(V.HEADLINE_SUM.match(seg))
 
@@ -153,7 +161,7 @@ def read_line(line, year: int | None) -> Reading:
         period = "budget_year"
     quals, amount, column_item = [], None, None
     for s in segs:
-        item = three_public_item(s)
+        item = _in_context(s, column_item)
         if item:
             column_item = item
             continue
@@ -591,10 +599,11 @@ def _blanks(rep: Report, table: pd.DataFrame, out: dict) -> None:
                 c = grid.get((r, k))
                 if c is not None and c.text and _clean(c.text) not in texts:
                     texts.append(_clean(c.text))
-            items = [three_public_item(t) for t in texts]
-            items = [i for i in items if i]
-            if items:
-                col_items[k] = items[-1]
+            item = None
+            for t in texts:
+                item = _in_context(t, item) or item
+            if item:
+                col_items[k] = item
             period = _period(texts, rep.year)
             amount = next((a for a in map(_amount_of, texts) if a), None)
             col_kinds[k] = ("budget_year" if period is False else period,
