@@ -310,3 +310,6 @@ HEADLINE_BASIC_ROW = regex.compile(r"^(?:基本支出|人员经费和公用经�
 HEADLINE_PROJECT_ROW = regex.compile(r"^(?:项目支出|专项业务经费(?:支出)?)$")
 # A column group of the 支出总表 holding the year's 政府采购 (深圳: 2026年政府采购项目 / 小计).
 HEADLINE_PROCUREMENT = regex.compile(r"政府采购")
+# Under a 公务用车购置及运行费 header, its parts may be printed bare (上海: 购置费 / 运行费).
+HEADLINE_VEHICLE_PARTS = (("three_public_vehicle_purchase", regex.compile(r"^购置(?:经)?费$")),
+                          ("three_public_vehicle_operation", regex.compile(r"^运行(?:维护)?(?:经)?费$")))
