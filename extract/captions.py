@@ -29,9 +29,14 @@ _PROSE = ("。", "，", "；")
 _STANDALONE_MAX = 20  # an unnumbered heading (工作任务) is short
 
 
+_MONEY = regex.compile(r"^(?:亿元|万元|千元|元)")
+
+
 def unit_of(text: str) -> str | None:
-    m = UNIT.search(text)
-    return m.group(1) if m else None
+    """What 单位 names on a line; a money unit wins over an organisation printed on the same
+    line (`编制单位：上海市审计局   单位：元`, `单位：无锡市教育局（本级）  单位：万元`)."""
+    found = [m.group(1) for m in UNIT.finditer(text)]
+    return next((u for u in found if _MONEY.match(u)), found[0] if found else None)
 
 
 def _box(table: Table, page: int) -> tuple[float, float, float, float]:
@@ -125,14 +130,10 @@ def describe(
 
 
 def _unit_near(table: Table, above: Sequence[TextLine]) -> str | None:
-    """Unit from a line just above the table, else from its first two rows (some print it inside)."""
-    for ln in sorted(above, key=lambda ln: -ln.bottom):
-        unit = unit_of(ln.text)
-        if unit:
-            return unit
-    for cell in table.cells:
-        if cell.row < 2:
-            unit = unit_of(cell.text)
-            if unit:
-                return unit
-    return None
+    """Unit from a line just above the table (left, centre or right: `编制单位：X` and `单位：元` may
+    be two text lines at one height), else from its first two rows (some print it inside). A money
+    unit anywhere there wins over an organisation (单位：杭州市气象局) nearer the table."""
+    texts = [ln.text for ln in sorted(above, key=lambda ln: -ln.bottom)]
+    texts += [c.text for c in table.cells if c.row < 2]
+    units = [u for u in map(unit_of, texts) if u]
+    return next((u for u in units if _MONEY.match(u)), units[0] if units else None)

@@ -35,6 +35,25 @@ def parse_number(text: str | None) -> Decimal | None:
         return None
 
 
+FEN = Decimal("0.01")
+# decimal128(20, 2), the contract's type of every money column: 18 digits before the point.
+_LIMIT = Decimal(10) ** 18
+
+
+def fit_value(value) -> Decimal | None:
+    """The one place a value enters a decimal128(20, 2) column: to the fen (yuan, or the printed
+    scale where the unit is unknown; `raw` keeps every printed digit), None if no column could
+    hold it. A printed number of any shape never fails a report."""
+    if value is None or value != value:
+        return None
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+        d = d.quantize(FEN)
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() and abs(d) < _LIMIT else None
+
+
 def to_yuan(amount: Decimal, unit: str | None) -> Decimal:
     """An amount printed in `unit` (default 元) → yuan, to the fen."""
     return (amount * YUAN_PER_UNIT.get(unit or "元", Decimal(1))).quantize(Decimal("0.01"))

@@ -162,7 +162,7 @@ def row_number_cols(text_grid: list[list[str]], header_rows: int) -> list[int]:
 
 # ---- unit ----------------------------------------------------------------------------------
 
-def table_unit(table: Table, text_grid: list[list[str]], limit: int = 4) -> str | None:
+def table_unit(table: Table, text_grid: list[list[str]], limit: int = 6) -> str | None:
     """单位：万元 from the caption line, the title, or a header cell (never an organisation)."""
     if table.unit:  # extract's unit may be an organisation (单位：杭州市气象局): then look on
         unit = declared_unit(f"单位：{table.unit}") or declared_unit(table.unit)

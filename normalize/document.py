@@ -6,6 +6,7 @@ note that validate/coverage.py reports as a warning.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import regex
@@ -18,6 +19,7 @@ from normalize.families import best_family
 from normalize.headlines import headlines_frame
 from normalize.report_meta import report_metadata
 from normalize.rows import ReportRows, frame
+from normalize.vocab import squash
 
 
 def table_kind(table: Table, an: Anatomy | None = None) -> str:
@@ -83,6 +85,33 @@ def _unit_from_prose(out, table: Table, doc: Document) -> None:
         line["value"], line["unit"] = to_yuan(parse_number(line["raw"]), unit), "元"
 
 
+def _layout(table: Table) -> tuple[str, ...]:
+    """A table's column headings (its rows above the first number), as its layout's signature."""
+    out = []
+    for row in table.text_grid():
+        texts = [squash(t) for t in row]
+        if any(parse_number(t) is not None for t in texts if t):
+            break
+        out.append("|".join(texts))
+    return tuple(out)
+
+
+def units_from_layout(tables: list[Table], anatomies: list[Anatomy]) -> list[Anatomy]:
+    """A money table whose page declares no unit takes the unit of a table of the same layout in
+    the same document that does (one template prints both; 苏州 prints 单位 on one page of two)."""
+    known: dict[tuple, set] = {}
+    for t, an in zip(tables, anatomies):
+        if an.unit:
+            known.setdefault(_layout(t), set()).add(an.unit)
+    out = []
+    for t, an in zip(tables, anatomies):
+        units = known.get(_layout(t)) if not an.unit else None
+        if units and len(units) == 1 and _layout(t):
+            an = dataclasses.replace(an, unit=next(iter(units)))
+        out.append(an)
+    return out
+
+
 def evaluated_projects(doc: Document) -> list[tuple[int, str]]:
     """(page, project) where a project's evaluation report begins: its title, printed larger than
     the prose, possibly over two lines (…维护费项目 / 绩效评价报告)."""
@@ -125,8 +154,8 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     scores, grades, units = [], [], []
     state: dict = {}
     evaluated = evaluated_projects(doc)
-    for i, table in enumerate(doc.tables, 1):
-        an = anatomy(table)
+    layouts = units_from_layout(doc.tables, [anatomy(t) for t in doc.tables])
+    for i, (table, an) in enumerate(zip(doc.tables, layouts), 1):
         family, _ = best_family(table, an)
         kinds.append(_kind(family))
         anatomies.append(an)

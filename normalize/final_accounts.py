@@ -473,7 +473,7 @@ def _continues(prev: Piece | None, table: Table, title: str | None, header: tupl
 
 
 def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_DEFAULT,
-                 state: dict | None = None) -> list[dict]:
+                 state: dict | None = None, declared_unit: str | None = None) -> list[dict]:
     """Every number of a 决算/预算 table as a budget line (money in Decimal yuan, rates in %).
 
     `state` (shared by the tables of one document) carries the previous table, so a piece
@@ -491,7 +491,9 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
         start, blocks = (start if header else 0), prev.blocks
     # a 决算/预算 grid of no standard kind is still checked for its own arithmetic
     kind = (prev.kind if continues else None) or budget_table_kind(title, list(header)) or "budget_table"
-    unit = money_unit(table, text_grid) or (prev.unit if continues else None)
+    # the unit the anatomy read (its caption, header, or a table of the same layout), else the
+    # unit of the piece this one continues
+    unit = declared_unit or money_unit(table, text_grid) or (prev.unit if continues else None)
     title = title or (prev.title if continues else None)
     logical = prev.logical if continues else context.get("table_id")
     state["budget_piece"] = Piece(logical, title, kind, unit, table.n_cols, table.page_end,

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
+from normalize.amounts import fit_value
+
 _BOX = [("page", pa.int32()), ("x0", pa.float64()), ("top", pa.float64()),
         ("x1", pa.float64()), ("bottom", pa.float64())]
 
@@ -92,12 +94,18 @@ def empty_frame(dataset: str) -> pd.DataFrame:
     return SCHEMAS[dataset].empty_table().to_pandas()
 
 
+_MONEY_COLUMNS = {name: [f.name for f in schema if pa.types.is_decimal(f.type)] for name, schema in SCHEMAS.items()}
+
+
 def frame(dataset: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows (dicts) → a frame with exactly the dataset's columns, missing keys as null."""
+    """Rows (dicts) → a frame with exactly the dataset's columns, missing keys as null; every
+    decimal column fitted to its type (to the fen), whichever family wrote it."""
     cols = SCHEMAS[dataset].names
     if not rows:
         return empty_frame(dataset)
-    return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    money = _MONEY_COLUMNS[dataset]
+    return pd.DataFrame([{c: (fit_value(r.get(c)) if c in money else r.get(c)) for c in cols} for r in rows],
+                        columns=cols)
 
 
 @dataclass

@@ -23,7 +23,8 @@ class BudgetTables(Family):
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         state = context.get("state")
         ctx = {k: v for k, v in context.items() if k != "state"}
-        lines = final_accounts.budget_lines(table, ctx, state=state if isinstance(state, dict) else None)
+        lines = final_accounts.budget_lines(table, ctx, state=state if isinstance(state, dict) else None,
+                                            declared_unit=anatomy.unit)
         notes = []
         if any(ln["unit"] is None for ln in lines):
             notes.append(f"amounts without a declared unit (no 单位：万元 / 元 on p.{table.page_start} "
