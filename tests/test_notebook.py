@@ -1,5 +1,5 @@
 """notebooks/explore.ipynb executes headless (nbclient) on the samples and the real corpus's text
-PDFs, writes its four plots as PNG files, and its answers hold the samples' known facts."""
+PDFs, writes its five plots as PNG files, and its answers hold the samples' known facts."""
 import json
 import sys
 
@@ -11,7 +11,8 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # ingests 15 PDFs (~340 pages) before it plots
 
-PLOTS = ("indicators_not_met.png", "execution_rate.png", "target_kinds.png", "checks_per_report.png")
+PLOTS = ("indicators_not_met.png", "execution_rate.png", "target_kinds.png", "checks_per_report.png",
+         "headlines_by_unit.png")
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,6 @@ def test_the_answers_hold_the_samples_known_facts(executed):
     assert "263254643.42" in text and "99.93" in text
     assert "all reports: {'numeric'" in text  # the share of target kinds
     assert "failed error" in text and "quarantined" in text  # the check summary
+    # the headline section: every unit side by side; 无锡's 三公 total is 3.00 万元, its 培训费 19.03
+    assert "headline rows by source:" in text and "'printed'" in text
+    assert "无锡市统计局" in text and "19.03" in text
