@@ -63,6 +63,8 @@ import math
 import re
 from typing import NamedTuple
 
+from normalize import vocab
+
 __all__ = ["Value", "parse_value", "is_met", "clear_cache", "AT_LEAST_UNITS", "KINDS", "STATUSES"]
 
 KINDS = ("numeric", "qualitative", "deadline", "text", "none")
@@ -524,3 +526,26 @@ def is_met(target: Value | None, actual: Value | None) -> bool | None:
     if op == "<":
         return a < t and not _close(a, t)
     return _close(a, t) or (a > t and unit in AT_LEAST_UNITS)
+
+
+def combined_target(value: str | None, nature: str | None = None, unit: str | None = None) -> str | None:
+    """A target printed over three columns as one string: 指标性质 (a comparison, or 定性) +
+    指标值 + 度量单位. `≥ | 7 | 种` → `≥7种`; a 定性 row is its value alone; a value that
+    prints its comparison or unit itself does not get them twice. None without a value."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    nature = "".join((nature or "").split())
+    unit = "".join((unit or "").split())
+    if vocab.QUALITATIVE_NATURE.match(nature):
+        return value
+    v = parse_value(value)
+    out = value
+    if unit and v.kind == "numeric" and v.unit is None and not value.endswith(unit):
+        out = out + unit
+    if nature and vocab.COMPARISON.match(nature) and v.op is None and not _OP_START.match(value):
+        out = nature + out
+    return out
+
+
+_OP_START = re.compile(r"^\s*(?:[=<>≥≤＝＜＞≧≦⩾⩽]|不低于|不高于|不少于|不多于|不超过|大于|小于|等于)")

@@ -142,6 +142,8 @@ COMPARISON = regex.compile(r"^(?:[≥≤=<>＝＜＞≧≦⩾⩽]|>=|<=|大于�
 QUALITATIVE_NATURE = _whole(r"定性", r"定性指标")
 # 指标1：… numbered names (older target tables number them per 二级 block): the number and the name.
 NUMBERED_NAME = regex.compile(r"^指标\s*(?P<number>\d{1,3})\s*[:：]\s*(?P<rest>.+)$")
+# A project name that opens with its code (11000024T000002854244-…, 2026-01-0012 …).
+PROJECT_CODE = regex.compile(r"^[0-9A-Z]{8,}(?:[-－—]|\p{Han})|^\d{2,}[-－]\d{2,}[-－]?\d*")
 # A placeholder row of an empty template (…… / ——): not an indicator.
 PLACEHOLDER = regex.compile(r"^[.。…·—\-－_、\s]*$")
 # A table title printed inside the grid (a one-cell row): never an indicator row.

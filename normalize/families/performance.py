@@ -19,7 +19,7 @@ from normalize import vocab
 from normalize.amounts import declared_unit, parse_number, to_yuan
 from normalize.anatomy import Anatomy, Block, distinct, is_indicator_header, row_texts
 from normalize.families.base import Family, FamilyRows
-from normalize.values import Value, is_met, parse_value
+from normalize.values import Value, combined_target, is_met, parse_value
 from normalize.vocab import bare, level_label, squash
 
 # The national framework's 二级 → 一级; used only when a table prints no 一级 column.
@@ -79,23 +79,14 @@ def _number(text: str | None) -> float | None:
     return v.value if v.kind == "numeric" else None
 
 
-_OPERATOR = regex.compile(r"^(?:[≥≤=<>＝＜＞≧≦⩾⩽]|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不多于|不超过)$")
-
-
-def _with_unit(raw: str | None, unit: str | None, nature: str | None = None) -> str:
-    """A target, its 计量单位 column and an 指标性质 column that prints the comparison make one
-    quantity: '68' + '%' with 性质 '≥' → '≥68%'. Used for the typed value only; target_raw stays
-    as printed."""
+def _with_unit(raw: str | None, unit: str | None) -> str:
+    """An actual and its 计量单位 column make one quantity ('95' + '%' → '95%'); target_raw and
+    actual_raw stay as printed."""
     raw = raw or ""
-    if not raw:
-        return raw
-    v = parse_value(raw)
-    if v.kind != "numeric":
-        return raw
-    if unit and not v.unit:
-        raw = raw + unit
-    if nature and v.op is None and _OPERATOR.match(nature):
-        raw = nature + raw
+    if raw and unit:
+        v = parse_value(raw)
+        if v.kind == "numeric" and not v.unit:
+            return raw + unit
     return raw
 
 
@@ -105,13 +96,40 @@ def _cell_text(row: list[Cell | None], col: int | None) -> str:
     return row[col].text
 
 
+def split_levels(name: str | None) -> tuple[str | None, str | None, str | None]:
+    """'产出指标数量指标开展监测工作' → ('产出指标', '数量指标', '开展监测工作'); a name that does
+    not start with level words → (None, None, name)."""
+    m = vocab.LEVELS_RUN_TOGETHER.match(name or "")
+    if not m:
+        return None, None, name
+    return m.group("level1"), m.group("level2"), m.group("name")
+
+
+def numbered_name(name: str | None) -> tuple[int | None, str | None]:
+    """'指标1：培训人数' → (1, '培训人数'); the name itself is kept as printed."""
+    m = vocab.NUMBERED_NAME.match(name or "")
+    return (int(m.group("number")), m.group("rest")) if m else (None, name)
+
+
+def _one_cell(row: list[Cell | None], roles: dict[str, int]) -> bool:
+    """The row's role columns are one cell (a title or note printed across the grid)."""
+    cells = {id(row[c]) for c in roles.values() if c < len(row) and row[c] is not None}
+    return len(roles) > 1 and len(cells) == 1
+
+
 def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels: dict,
                   context: dict) -> dict | None:
-    """One grid row of an indicator block → an indicator dict (None for a blank row).
-    `levels` carries the 一级 / 二级 labels down the block (a merged label covers its rows)."""
+    """One grid row of an indicator block → an indicator dict (None for a blank row, a title or
+    note printed across the grid, a placeholder row of an empty template). `levels` carries the
+    一级 / 二级 labels down the block (a merged label covers its rows)."""
     text = {role: _cell_text(row, col) for role, col in roles.items()}
-    if "project" in roles and squash(text["project"]):
-        context = {**context, "project": " ".join(text["project"].split())}
+    if _one_cell(row, roles):
+        return None
+    if "project" in roles:  # a project cell merged over its rows; blank below it: the same project
+        if squash(text["project"]):
+            levels["project"] = " ".join(text["project"].split())
+        if levels.get("project"):
+            context = {**context, "project": levels["project"]}
     for level in ("level1", "level2"):
         if level in roles and squash(text[level]):
             levels[level] = level_label(text[level])
@@ -121,19 +139,34 @@ def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels:
     actual_raw = tighten(text.get("actual", "").strip()) or None if "actual" in roles else None
     if not (name or target_raw or actual_raw or period_raw):
         return None
+    if name and vocab.PLACEHOLDER.match(name) and not (target_raw or actual_raw or period_raw):
+        return None
     unit = squash(text.get("unit")) or None
     nature = squash(text.get("nature")) or None
-    target = parse_value(_with_unit(target_raw or period_raw, unit, nature))
+    combined = None
+    if "unit" in roles or "nature" in roles:  # the target printed over 性质 | 指标值 | 单位
+        combined = combined_target(target_raw or period_raw, nature, unit)
+    target = parse_value(combined or target_raw or period_raw)
     actual = parse_value(_with_unit(actual_raw, unit))
     own = [c for c in row if c is not None and c.row == r]  # not labels merged from above
+    level1 = levels.get("level1") if "level1" in roles else None
     level2 = levels.get("level2") if "level2" in roles else None
+    if not (level1 or level2):  # 一级, 二级 and 三级 run together in one cell
+        run1, run2, rest = split_levels(name)
+        if run2:
+            level1, level2, name = run1, run2, rest
+    if level1 is None:
+        level1 = level1_from_level2(level2)
+    number, _ = numbered_name(name)
     return {
         **context,
         "row": r,
-        "level1": levels.get("level1") if "level1" in roles else level1_from_level2(level2),
+        "level1": level1,
         "level2": level2,
         "name": name,
+        "name_number": number,
         "target_raw": target_raw if target_raw is not None else period_raw,
+        "target_combined": combined,
         "period_target_raw": period_raw if "period_target" in roles else None,
         "actual_raw": actual_raw,
         **value_columns("target", target),
@@ -152,25 +185,80 @@ def indicator_row(row: list[Cell | None], r: int, roles: dict[str, int], levels:
     }
 
 
+def _awaiting(row: list[Cell | None], r: int, roles: dict[str, int], merged: dict) -> list[str]:
+    """The levels (and the project) whose cell on this row is its own and blank while the label above was a merged
+    cell that has ended: a merged label cut by a page break, printed on the other page."""
+    out = []
+    for level in ("project", "level1", "level2"):
+        col = roles.get(level)
+        cell = row[col] if col is not None and col < len(row) else None
+        if cell is None:
+            continue
+        if squash(cell.text):
+            merged[level] = cell.row + cell.row_span if cell.row_span > 1 else 0
+        elif merged.get(level, 0) and merged[level] <= cell.row:
+            out.append(level)
+    return out
+
+
 def indicator_rows(grid: list[list[Cell | None]], block: Block, context: dict,
-                   notes: list[str] | None = None) -> list[dict]:
+                   notes: list[str] | None = None, levels: dict | None = None,
+                   pending: dict | None = None) -> list[dict]:
     """The rows of one indicator block. Repeated header rows (a continued page) and footnotes
     are not indicators; a run of rows under a repeated header that prints the rows before it
-    once more (a text layer that holds the block twice) lands once, with a note."""
+    once more (a text layer that holds the block twice) lands once, with a note.
+
+    A merged label (project, 一级, 二级) cut by a page break is printed on one side of it, or
+    split over both: rows left blank before the break take the label printed after it, and a
+    project name cut in two is joined. `levels` carries labels in from the page before (a tail
+    page); `pending` carries the state of the page break out of the block and into the next."""
     roles = block.columns
     segments: list[list[dict]] = [[]]
-    levels: dict = {}
+    levels = {} if levels is None else levels
+    carry = pending if pending is not None else {}
+    waiting: dict[str, list[dict]] = carry.get("waiting", {})
+    open_: dict[str, tuple] = carry.get("open", {})  # level → (label, its rows, reached the break)
+    rename: dict[str, str] = {}
+    merged: dict[str, int] = {}
     first = block.header[-1] + 1 if block.header else block.start
+    at_break, last_page, last_r = bool(carry), None, None
     for r in range(first, block.stop):
         texts = row_texts(grid[r])
         if is_indicator_header(texts):
             segments.append([])
+            at_break = True
             continue
         if texts and _FOOTNOTE.match(texts[0]):
             continue
+        page = min((c.page for c in grid[r] if c is not None and c.row == r), default=last_page)
+        if last_page is not None and page != last_page:
+            at_break = True
+        if at_break:
+            _give_labels(grid[r], r, roles, waiting, open_, last_r, rename)
+            at_break = False
+        awaiting = _awaiting(grid[r], r, roles, merged)
         row = indicator_row(grid[r], r, roles, levels, context)
-        if row is not None:
-            segments[-1].append(row)
+        if row is None:
+            continue
+        if row.get("project") in rename:
+            row["project"] = levels["project"] = rename[row["project"]]
+        segments[-1].append(row)
+        last_page, last_r = page, r
+        for level in ("project", "level1", "level2"):
+            col = roles.get(level)
+            if level in awaiting:
+                waiting.setdefault(level, []).append(row)
+                open_.pop(level, None)
+            elif col is not None and grid[r][col] is not None and squash(grid[r][col].text):
+                waiting.pop(level, None)
+                cell = grid[r][col]
+                label, rows, _ = open_.get(level, (None, [], None))
+                if cell.row == r or label != row.get(level):
+                    rows = []  # a label cell of its own begins here
+                open_[level] = (row.get(level), rows + [row], cell.row + cell.row_span - 1)
+    if pending is not None:
+        pending.clear()
+        pending.update(waiting=waiting, open={k: (v[0], v[1], v[2] == last_r) for k, v in open_.items()})
     out: list[dict] = []
     for seg in segments:
         if seg and out and _same_rows(seg, out[:len(seg)]):
@@ -179,6 +267,34 @@ def indicator_rows(grid: list[list[Cell | None]], block: Block, context: dict,
             continue
         out += seg
     return out
+
+
+def _give_labels(row: list[Cell | None], r: int, roles: dict[str, int], waiting: dict,
+                 open_: dict, last_r: int | None, rename: dict) -> None:
+    """The first row after a page break prints the label of a group begun before it: rows left
+    blank before the break take it; a project name whose first part ended at the break (a code
+    and the start of the name) and whose rest begins here is joined."""
+    for level in ("project", "level1", "level2"):
+        col = roles.get(level)
+        cell = row[col] if col is not None and col < len(row) else None
+        if cell is None or cell.row != r or not squash(cell.text):
+            continue
+        text = " ".join(cell.text.split())
+        label = text if level == "project" else level_label(text)
+        if waiting.get(level):
+            for old in waiting.pop(level):
+                old[level] = label
+                if level == "level2" and "level1" not in roles:
+                    old["level1"] = level1_from_level2(label)
+            continue
+        prev = open_.get(level)
+        reached = prev is not None and (prev[2] is True or (last_r is not None and prev[2] == last_r))
+        if level == "project" and reached and vocab.PROJECT_CODE.match(squash(prev[0])) \
+                and not vocab.PROJECT_CODE.match(squash(label)):
+            joined = prev[0] + squash(label)
+            for old in prev[1]:
+                old["project"] = joined
+            rename[label] = joined
 
 
 _SAME = ("level1", "level2", "name", "target_raw", "actual_raw")
@@ -292,15 +408,172 @@ def _score_line(context, r: int, cell: Cell, value: Decimal, measure: str) -> di
             "raw": cell.text, **cell.location()}
 
 
+# ---- a tail page: indicator rows without their header -------------------------------------
+
+def _column_boxes(table: Table) -> dict[int, tuple[float, float]]:
+    """col → (x0, x1) of the grid column, from the cells that start or end in it."""
+    left: dict[int, list[float]] = {}
+    right: dict[int, list[float]] = {}
+    for c in table.cells:
+        left.setdefault(c.col, []).append(c.x0)
+        right.setdefault(c.col + c.col_span - 1, []).append(c.x1)
+    return {col: (min(left[col]), max(right[col])) for col in left if col in right}
+
+
+def _role_boxes(table: Table, roles: dict[str, int]) -> dict[str, tuple[float, float]]:
+    boxes = _column_boxes(table)
+    return {role: boxes[col] for role, col in roles.items() if col in boxes}
+
+
+def _aligned_roles(table: Table, role_boxes: dict[str, tuple[float, float]]) -> dict[str, int]:
+    """The roles of the header on the page before, carried to this table's columns by position."""
+    out = {}
+    for col, (x0, x1) in _column_boxes(table).items():
+        mid = (x0 + x1) / 2
+        for role, (a, b) in role_boxes.items():
+            if a <= mid <= b and role not in out:
+                out[role] = col
+                break
+    return out
+
+
+def _mostly(values: list[str], pattern) -> bool:
+    hits = sum(bool(pattern.match(v)) for v in values)
+    return hits >= 1 and hits >= 0.8 * len(values)
+
+
+def _column_values(grid: list[list[Cell | None]], col: int) -> list[str]:
+    """The texts of the cells that start in the column (merged cells once)."""
+    seen, out = set(), []
+    for row in grid:
+        cell = row[col] if col < len(row) else None
+        if cell is not None and cell.col == col and id(cell) not in seen:
+            seen.add(id(cell))
+            if squash(cell.text):
+                out.append(squash(cell.text))
+    return out
+
+
+def _is_number(text: str) -> bool:
+    return parse_number(text) is not None
+
+
+def headless_roles(table: Table) -> dict[str, int]:
+    """Roles read from the cells themselves where no header is printed (a tail page): columns of
+    一级 / 二级 names (the level vocabulary), then the name, then 性质 / 指标值 / 单位 / 分值 by
+    what they hold. {} when no column holds level names."""
+    grid = table.grid()
+    n_cols = max((len(r) for r in grid), default=0)
+    values = {c: _column_values(grid, c) for c in range(n_cols)}
+    roles: dict[str, int] = {}
+    for c in range(n_cols):
+        if not values[c]:
+            continue
+        if "level1" not in roles and "level2" not in roles and _mostly(values[c], vocab.LEVEL1_CELL):
+            roles["level1"] = c
+        elif "level2" not in roles and _mostly(values[c], vocab.LEVEL2_CELL):
+            roles["level2"] = c
+    if not roles:
+        return {}
+    rest = [c for c in range(max(roles.values()) + 1, n_cols) if values[c]]
+    if not rest:
+        return {}
+    roles["name"] = rest[0]
+    for c in rest[1:]:
+        vals = values[c]
+        if "nature" not in roles and "target" not in roles and _mostly(
+                vals, regex.compile(vocab.COMPARISON.pattern + "|" + vocab.QUALITATIVE_NATURE.pattern)):
+            roles["nature"] = c
+        elif "target" not in roles:
+            roles["target"] = c
+        elif "weight" not in roles and all(_is_number(v) for v in vals):
+            roles["weight"] = c
+        elif "unit" not in roles and all(len(v) <= 4 and not _is_number(v) for v in vals):
+            roles["unit"] = c
+    return roles
+
+
+def tail_block(table: Table, anatomy: Anatomy, state: dict | None = None) -> Block | None:
+    """A table that holds no block of its own but indicator rows: the tail of an indicator table
+    begun on the page before. Its roles come from that table's header by position where it is
+    the page before, else from what the cells hold."""
+    if any(b.kind != "rows" for b in anatomy.blocks):
+        return None
+    last = (state or {}).get("indicator_header")
+    if last is not None and 0 <= table.page_start - last["page_end"] <= 1:
+        roles = _aligned_roles(table, last["boxes"])
+        if "name" in roles and roles.keys() & set(vocab.TARGET_ROLES):
+            return Block("indicators", 0, anatomy.n_rows, (), roles)
+    roles = headless_roles(table)
+    return Block("indicators", 0, anatomy.n_rows, (), roles) if roles else None
+
+
+# ---- scores from evidence ------------------------------------------------------------------
+
+def _content_rows(grid: list[list[Cell | None]]) -> list[int]:
+    """Rows that hold something other than a caption printed in the grid (a title, 单位：万元,
+    （2026年度）: one cell across most of the width, or nothing)."""
+    n_cols = max((len(r) for r in grid), default=0)
+    out = []
+    for r, row in enumerate(grid):
+        cells = [c for _, c in distinct(row) if squash(c.text)]
+        if not cells:
+            continue
+        if len(cells) == 1 and (cells[0].col_span >= max(2, n_cols // 2) or n_cols <= 1):
+            continue
+        out.append(r)
+    return out
+
+
+def _explained_columns(grid, block: Block) -> float:
+    """Share of an indicator block's header columns the roles explain (a role, the block label
+    绩效目标 / 绩效指标, or a column of amounts beside the indicators)."""
+    if not block.header:
+        return 1.0
+    header = grid[block.header[-1]]
+    starts = [(col, c) for col, c in distinct(header) if squash(c.text)]
+    if not starts:
+        return 1.0
+    role_cols = set(block.columns.values())
+    explained = 0
+    for col, cell in starts:
+        cols = set(range(col, col + cell.col_span))
+        key = bare(cell.text)
+        money = any(_is_number(squash(_cell_text(grid[r], col))) for r in range(block.header[-1] + 1, block.stop))
+        if cols & role_cols or vocab.BLOCK_LABELS.match(key) or vocab.GOALS.match(key) or money:
+            explained += 1
+    return explained / len(starts)
+
+
+def coverage(table: Table, anatomy: Anatomy, block: Block | None = None) -> float:
+    """The share of the table the performance reader explains: rows inside the blocks it reads
+    (fields, money, goals, indicators, footer) over the rows with content, times the share of the
+    indicator header's columns it gives a role. `block`: a tail's indicator block."""
+    grid = table.grid()
+    content = _content_rows(grid)
+    if not content:
+        return 0.0
+    blocks = [b for b in reading_blocks(anatomy) if b.kind != "rows"] + ([block] if block else [])
+    read = {r for b in blocks for r in range(b.start, b.stop)}
+    share = len(read.intersection(content)) / len(content)
+    columns = [_explained_columns(grid, b) for b in blocks if b.kind == "indicators"]
+    return share * (min(columns) if columns else 1.0)
+
+
 # ---- the families --------------------------------------------------------------------------
 
 class PerformanceReader(Family):
     """The reader the performance families share: every block of the anatomy → rows. Each
-    subclass is registered under the kind of table it produces and scores by what the anatomy
-    holds, so `tables.kind` is the name of the family that read the table."""
+    subclass is registered under the kind of table it produces; it applies when the anatomy holds
+    what defines that kind, and scores by the share of the table the reader explains."""
+
+    def applies(self, table: Table, anatomy: Anatomy) -> bool:
+        raise NotImplementedError
 
     def score(self, table: Table, anatomy: Anatomy) -> float:
-        raise NotImplementedError
+        if not self.applies(table, anatomy):
+            return 0.0
+        return coverage(table, anatomy, tail_block(table, anatomy))
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         grid = table.grid()
@@ -308,18 +581,42 @@ class PerformanceReader(Family):
         ctx = {k: v for k, v in context.items() if k != "state"}
         out = FamilyRows()
         fields = anatomy.fields
+        last = state.get("indicator_header")
+        adjacent = last is not None and 0 <= table.page_start - last["page_end"] <= 1
+        blocks = reading_blocks(anatomy)
+        tail = tail_block(table, anatomy, state)
+        if tail is not None:
+            blocks.append(tail)
         if fields or project_name({}, table.title):
             ctx["project"] = project_name(fields, table.title)
             if fields.get("unit"):
                 out.report.setdefault("unit_name", fields["unit"])
         elif state.get("project_table") is not None and _continues(table, state):
             ctx["project"] = state["project"]  # the form's indicator part, printed as its own table
-        for block in anatomy.blocks:
+        elif adjacent and (tail is not None or _same_header(table, blocks, last)):
+            ctx["project"] = last["project"]  # a grid continued over pages: its project goes on
+        read_here = False
+        for block in blocks:
             if block.kind == "indicators":
-                rows = indicator_rows(grid, block, ctx, out.notes)
+                carried = adjacent and (tail is block or read_here or _same_header(table, [block], last))
+                read_here = True  # a later header in this grid continues the block above
+                if carried and "project" in last["roles"] and "project" not in block.columns:
+                    col = _aligned_roles(table, {"project": last["boxes"]["project"]}).get("project")
+                    if col is not None and col not in block.columns.values():
+                        block = Block(block.kind, block.start, block.stop, block.header,
+                                      {**block.columns, "project": col})
+                levels = dict(last["levels"]) if carried else {}
+                pending = last["pending"] if carried else {}
+                rows = indicator_rows(grid, block, ctx, out.notes, levels, pending)
                 if not rows:
                     out.notes.append(f"indicator header on row {block.start} but no indicator rows")
                 out.indicators += rows
+                state["indicator_header"] = {
+                    "page_end": table.page_end, "roles": dict(block.columns),
+                    "boxes": _role_boxes(table, block.columns) if block.header else last["boxes"],
+                    "levels": levels, "pending": pending,
+                    "project": rows[-1].get("project") if rows else ctx.get("project")}
+                last, adjacent = state["indicator_header"], True
             elif block.kind == "money":
                 unit = money_unit(grid, block, anatomy.unit)
                 lines = money_rows(grid, block, unit, {**ctx, "table_title": context.get("table_title")},
@@ -329,7 +626,7 @@ class PerformanceReader(Family):
                 report, lines = footer(grid, block, {**ctx, "table_title": context.get("table_title")})
                 out.report.update(report)
                 out.budget_lines += lines
-        has_indicators = any(b.kind == "indicators" for b in anatomy.blocks)
+        has_indicators = any(b.kind == "indicators" for b in blocks)
         if fields and not has_indicators:
             state.update(project_table=table, project=ctx.get("project"))
         elif has_indicators or fields:
@@ -337,8 +634,39 @@ class PerformanceReader(Family):
         return out
 
 
-def _block_kinds(anatomy: Anatomy) -> set[str]:
-    return {b.kind for b in anatomy.blocks}
+def _same_header(table: Table, blocks: list[Block], last: dict | None) -> bool:
+    """An indicator block whose header repeats the roles of the page before: the same grid."""
+    if last is None:
+        return False
+    for b in blocks:
+        if b.kind == "indicators" and b.header:
+            mine = {k: v for k, v in b.columns.items() if k != "project"}
+            theirs = {k: v for k, v in last["roles"].items() if k != "project"}
+            if mine == theirs and not b.start:
+                return True
+    return False
+
+
+def reading_blocks(anatomy: Anatomy) -> list[Block]:
+    """The anatomy's blocks, a header printed over two rows made one: an indicator block that is
+    only its header row, followed by another indicator block, is that block's first header row
+    (项目名称 | 其中： over 财政资金 | 其他资金)."""
+    out: list[Block] = []
+    for b in anatomy.blocks:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == b.kind == "indicators" and prev.header
+                and prev.stop == prev.header[-1] + 1 == b.start and b.header):
+            out[-1] = Block(b.kind, prev.start, b.stop, prev.header + b.header, b.columns)
+        else:
+            out.append(b)
+    return out
+
+
+def _block_kinds(table: Table, anatomy: Anatomy) -> set[str]:
+    kinds = {b.kind for b in anatomy.blocks}
+    if tail_block(table, anatomy) is not None:
+        kinds.add("indicators")
+    return kinds
 
 
 class ProjectForm(PerformanceReader):
@@ -346,34 +674,35 @@ class ProjectForm(PerformanceReader):
     goals and a footer where printed (项目支出绩效自评表, 项目绩效目标申报表)."""
     name = "project_form"
 
-    def score(self, table: Table, anatomy: Anatomy) -> float:
-        kinds = _block_kinds(anatomy)
-        return 1.0 if "indicators" in kinds and project_name(anatomy.fields) else 0.0
+    def applies(self, table: Table, anatomy: Anatomy) -> bool:
+        return "indicators" in _block_kinds(table, anatomy) and bool(project_name(anatomy.fields))
 
 
 class IndicatorTable(PerformanceReader):
-    """An indicator block (一级 / 二级 / 三级 / 指标值 …), alone or under a unit's fields."""
+    """An indicator block (一级 / 二级 / 三级 / 指标值 …), alone, under a unit's fields, or the
+    tail of one begun on the page before."""
     name = "indicators"
 
-    def score(self, table: Table, anatomy: Anatomy) -> float:
-        return 0.99 if "indicators" in _block_kinds(anatomy) else 0.0
+    def applies(self, table: Table, anatomy: Anatomy) -> bool:
+        return "indicators" in _block_kinds(table, anatomy) and not project_name(anatomy.fields)
 
 
 class Funding(PerformanceReader):
     """A self-evaluation's money block alone: 预算数 / 执行数 / 执行率 by funding line."""
     name = "funding"
 
-    def score(self, table: Table, anatomy: Anatomy) -> float:
-        return 0.9 if "money" in _block_kinds(anatomy) else 0.0
+    def applies(self, table: Table, anatomy: Anatomy) -> bool:
+        kinds = _block_kinds(table, anatomy)
+        return "money" in kinds and "indicators" not in kinds
 
 
 class FormFields(PerformanceReader):
     """A form of fields, goals and a 总分 / 评价等级 footer, without money or indicators."""
     name = "form"
 
-    def score(self, table: Table, anatomy: Anatomy) -> float:
-        kinds = _block_kinds(anatomy)
-        return 0.7 if "footer" in kinds and kinds & {"fields", "goals"} else 0.0
+    def applies(self, table: Table, anatomy: Anatomy) -> bool:
+        kinds = _block_kinds(table, anatomy)
+        return "footer" in kinds and bool(kinds & {"fields", "goals"}) and not kinds & {"money", "indicators"}
 
 
 PERFORMANCE_FAMILIES = (ProjectForm(), IndicatorTable(), Funding(), FormFields())
