@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-from extract import cell_repair
+from extract import cell_repair, lattice
 from extract.cell_text import Char, cell_text
 from extract.model import Cell, Table
 from extract.positions import grid_index as _index, snap_positions
@@ -49,7 +49,19 @@ def page_edges(page, settings: ExtractSettings) -> list[dict]:
 
 def table_boxes(edges: Sequence[dict], settings: ExtractSettings) -> list[list[Box]]:
     """Cell rectangles of each table the edges draw: the steps of pdfplumber's lines strategy
-    (TableFinder.get_edges and find_tables) on edges from any source."""
+    (TableFinder.get_edges and find_tables) on edges from any source, run on arrays
+    (extract/lattice.py: the same boxes, float for float)."""
+    tol, join = settings.snap_tolerance, settings.join_tolerance
+    found = lattice.table_boxes(edges, tol, join, settings.edge_min_length, _PREFILTER_LENGTH,
+                                settings.intersection_tolerance)
+    if found is not None:
+        return found
+    return plumber_table_boxes(edges, settings)
+
+
+def plumber_table_boxes(edges: Sequence[dict], settings: ExtractSettings) -> list[list[Box]]:
+    """table_boxes by pdfplumber's own functions: the fallback where extract/lattice.py does not
+    go, and what tests/test_extract_lattice.py holds it to."""
     tol, join = settings.snap_tolerance, settings.join_tolerance
     oriented = [e for e in edges if e["orientation"] in ("h", "v") and _length(e) >= _PREFILTER_LENGTH]
     merged = [e for e in merge_edges(oriented, tol, tol, join, join) if _length(e) >= settings.edge_min_length]
