@@ -367,14 +367,29 @@ def test_negative_numbers(n, unit):
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.sampled_from(["=", "≥", ">", "≤", "<", ""]), st.integers(0, 10**6), st.integers(0, 10**6),
+@given(st.sampled_from(["≥", ">", "≤", "<"]), st.integers(0, 10**6), st.integers(0, 10**6),
        st.sampled_from(["%", "人次", "万元", "天"]))
 def test_is_met_is_the_arithmetic_comparison(op, t, a, unit):
     met = is_met(P(f"{op}{t}{unit}"), P(f"{a}{unit}"))
-    expected = {"≥": a >= t, ">": a > t, "≤": a <= t, "<": a < t}.get(op)
-    if expected is None:  # '=' or no op: equal, or above for counts and percentages
-        expected = a == t or (a > t and unit in ("%", "人次"))
-    assert met is expected
+    assert met is {"≥": a >= t, ">": a > t, "≤": a <= t, "<": a < t}[op]
+
+
+# A target written with `=` or with no operator: the amount promised. Reaching it meets it and
+# falling short does not, whatever the unit; going beyond it meets a count or a percentage (more
+# people served, a higher rate: more was done than promised), but not money or a duration (spending
+# more than the 万元 budgeted, or taking longer than the 天 allowed, is not a target met).
+BEYOND_MEETS = {"%": True, "人次": True, "万元": False, "天": False}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["=", ""]), st.integers(0, 10**6), st.integers(1, 10**6),
+       st.sampled_from(sorted(BEYOND_MEETS)))
+def test_an_equals_target_is_met_when_reached_and_beyond_it_only_by_counts_and_percentages(op, t, d, unit):
+    target = P(f"{op}{t}{unit}")
+    assert is_met(target, P(f"{t}{unit}")) is True  # reached
+    assert is_met(target, P(f"{t + d}{unit}")) is BEYOND_MEETS[unit]  # beyond
+    if t >= d:
+        assert is_met(target, P(f"{t - d}{unit}")) is False  # short of it
 
 
 def test_no_pattern_is_compiled_per_call():
