@@ -445,7 +445,7 @@ class Piece:
     unit: str | None
     n_cols: int
     page_end: int
-    header: tuple[str, ...]
+    heading: tuple[str, ...]  # the column paths: a piece that repeats them continues the table
     start: int
     blocks: list[Block]
 
@@ -460,16 +460,19 @@ def _grid_title(rows: list[list[str]]) -> str | None:
     return None
 
 
-def _continues(prev: Piece | None, table: Table, title: str | None, header: tuple[str, ...]) -> bool:
-    """A piece of the table before it: the next page, the same columns, the same caption (or none)
-    and the same header (or none, the header not repeated)."""
-    if prev is None or table.n_cols != prev.n_cols:
-        return False
-    if table.page_start not in (prev.page_end, prev.page_end + 1):
+def _heading(blocks: list[Block]) -> tuple[str, ...]:
+    """The column paths of a grid, empty columns left out (a page may add a blank edge column)."""
+    return tuple("/".join(c.path) for b in blocks for c in b.columns if c.path)
+
+
+def _continues(prev: Piece | None, table: Table, title: str | None, heading: tuple[str, ...]) -> bool:
+    """A piece of the table before it: the next page, the same caption (or none), and the same
+    column headings repeated, or none with the same number of columns (the header not repeated)."""
+    if prev is None or table.page_start not in (prev.page_end, prev.page_end + 1):
         return False
     if title and budget_title_key(title) != budget_title_key(prev.title):
         return False
-    return not header or header == prev.header
+    return heading == prev.heading if heading else table.n_cols == prev.n_cols
 
 
 def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_DEFAULT,
@@ -486,9 +489,10 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     start, blocks = table_blocks(grid, text_grid, settings)
     header = tuple(squash(t) for row in text_grid[:start] for t in row)
     title = context.get("table_title") or table.title or _grid_title(text_grid[:start])
-    continues = _continues(prev, table, title, header)
-    if continues:  # one table: the first piece's column roles (a repeated header included)
-        start, blocks = (start if header else 0), prev.blocks
+    heading = _heading(blocks) if start else ()
+    continues = _continues(prev, table, title, heading)
+    if continues and table.n_cols == prev.n_cols:  # one table: the first piece's column roles
+        start, blocks = (start if heading else 0), prev.blocks
     # a 决算/预算 grid of no standard kind is still checked for its own arithmetic
     kind = (prev.kind if continues else None) or budget_table_kind(title, list(header)) or "budget_table"
     # the unit the anatomy read (its caption, header, or a table of the same layout), else the
@@ -497,8 +501,7 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     title = title or (prev.title if continues else None)
     logical = prev.logical if continues else context.get("table_id")
     state["budget_piece"] = Piece(logical, title, kind, unit, table.n_cols, table.page_end,
-                                  header or (prev.header if continues else ()), start if header else
-                                  (prev.start if continues else start), blocks)
+                                  heading or (prev.heading if continues else ()), start, blocks)
     carries = state.get("budget_carry") if continues else None
     if not carries or len(carries) != len(blocks):
         carries = [{} for _ in blocks]
