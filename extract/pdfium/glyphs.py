@@ -17,6 +17,7 @@ import ctypes
 import math
 from collections.abc import Iterable
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
@@ -46,39 +47,65 @@ def page_chars(page: pdfium.PdfPage, dedupe_tolerance: float,
 _GENERATED = frozenset((0x20, 0x0D, 0x0A))  # what PDFium adds of its own: spaces and line breaks
 _text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)  # as an address, to compare
+# the same functions taking plain integers (handle, index, address of an FS_RECTF): no argument
+# conversion per call, and each box lands in one numpy buffer
+_loose_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+_is_generated = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_IsGenerated, ctypes.c_void_p).value)
 
 
 def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[int, tuple]], set[int]]:
     """The glyphs in PDFium's text order; where PDFium put a space or line break of its own, the
-    position in that list and the box; the text objects that gave glyphs (addresses)."""
+    position in that list and the box; the text objects that gave glyphs (addresses).
+
+    The ctypes calls a glyph needs (its loose box, its text object) run in two tight loops into
+    arrays, the boxes move to page coordinates as arrays; only the glyphs kept become dicts."""
     n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return [], [], set()
     units = (ctypes.c_ushort * (n + 1))()
     raw.FPDFText_GetText(textpage, 0, n, units)  # one call for every code (UTF-16, one unit a char)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    matrix, rect = raw.FS_MATRIX(), raw.FS_RECTF()
+    raw_boxes = np.zeros((n, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    base, loose = raw_boxes.ctypes.data, _loose_box
+    found = [loose(handle, i, base + 16 * i) for i in range(n)]
+    codes = np.frombuffer(units, dtype=np.uint16, count=n).astype(np.int64)
+    odd = np.flatnonzero(((codes >= 0xD800) & (codes <= 0xDFFF)) | (codes == 0xFFFE)).tolist()
+    for i in odd:  # a non-BMP glyph, or PDFium's hyphen mark
+        codes[i] = raw.FPDFText_GetUnicode(textpage, i)
+    codes[codes == 0x02] = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
+    wanted = ~((codes == 0) | (codes == 0xFFFE) | (codes == 0xFFFF) | ((codes >= 0xD800) & (codes <= 0xDFFF)))
+    wanted &= np.array(found, dtype=bool)  # surrogate halves and unmapped glyphs carry no text
+    left, top_, right, bottom_ = (raw_boxes[:, k].astype(np.float64) for k in range(4))
+    if frame.rotation == 0:
+        cx0, _, _, cy1 = frame.crop
+        xs0, ys0, xs1, ys1 = (left - cx0).tolist(), (cy1 - top_).tolist(), (right - cx0).tolist(), (cy1 - bottom_).tolist()
+        page_box = None
+    else:
+        xs0, ys0, xs1, ys1 = left.tolist(), bottom_.tolist(), right.tolist(), top_.tolist()
+        page_box = frame.box
+    text_object = _text_object
+    matrix = raw.FS_MATRIX()
     chars: list[Char] = []
     breaks: list[tuple[int, tuple]] = []
     drawn: set[int] = set()
     last_object, size = None, 0.0
-    for i in range(n):
-        code = units[i]
-        if 0xD800 <= code <= 0xDFFF or code == 0xFFFE:  # a non-BMP glyph, or PDFium's hyphen mark
-            code = raw.FPDFText_GetUnicode(textpage, i)
-        if code == 0x02:
-            code = 0x2D  # PDFium reports some hyphens as its 0x02 hyphen marker
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
-            continue  # surrogate halves and unmapped glyphs carry no text
-        box = _char_box(textpage, i, frame, rect)
-        if box is None:
-            continue
-        if code in _GENERATED and raw.FPDFText_IsGenerated(textpage, i) == 1:
+    codes_list = codes.tolist()
+    for i in np.flatnonzero(wanted).tolist():
+        code = codes_list[i]
+        if page_box is None:
+            box = (xs0[i], ys0[i], xs1[i], ys1[i])
+        else:
+            box = page_box(xs0[i], ys0[i], xs1[i], ys1[i])
+        if code in _GENERATED and _is_generated(handle, i) == 1:
             if chars:
                 breaks.append((len(chars), box))
             continue
         x0, _, x1, bottom = box
         if x1 <= x0 and chr(code).isspace():
             continue
-        obj = _text_object(handle, i)
+        obj = text_object(handle, i)
         if obj != last_object:  # one font size and matrix per text object
             drawn.add(obj)
             # pdfminer's size is the font size scaled by the text and graphics matrices, and its
@@ -106,12 +133,6 @@ def _restore_spaces(chars: list[Char], breaks: list[tuple[int, tuple]], blanks: 
             out.append(_space_after(out[-1], box[0], chars[at]["x0"] if at < len(chars) else float("inf")))
     out.extend(chars[done:])
     return out
-
-
-def _char_box(textpage, i: int, frame: PlumberFrame, rect) -> tuple[float, float, float, float] | None:
-    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
-        return None
-    return frame.box(rect.left, rect.bottom, rect.right, rect.top)
 
 
 def _blank_objects(objects: Iterable[PageObject], drawn: set[int], frame: PlumberFrame) -> Blanks:
