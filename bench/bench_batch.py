@@ -176,6 +176,8 @@ def main() -> None:
     args = ap.parse_args()
 
     pdfs = find_inputs(args.paths) if args.paths else text_pdfs()
+    if not pdfs:
+        ap.error(f"no PDFs found (the corpus is looked for in {CORPUS})")
     pages = sum(page_count(p) for p in pdfs) * args.copies
     env_py = sys.executable
     results: list[dict] = []
