@@ -156,12 +156,15 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     evaluated = evaluated_projects(doc)
     layouts = units_from_layout(doc.tables, [anatomy(t) for t in doc.tables])
     for i, (table, an) in enumerate(zip(doc.tables, layouts), 1):
-        family, _ = best_family(table, an)
+        family, best = best_family(table, an)
         kinds.append(_kind(family))
         anatomies.append(an)
         tid = f"{report_id}-t{i:02d}"
         if family is None:
-            if _is_numeric_table(table):
+            if best > 0:
+                notes.append({"table_id": tid, "page": table.page_start,
+                              "message": f"p.{table.page_start}: a table ({table.title or 'untitled'}) that no family explains well (the best explains {best:.0%} of its rows and columns) is `other`; its cells are kept in `cells` only"})
+            elif _is_numeric_table(table):
                 notes.append({"table_id": tid, "page": table.page_start,
                               "message": f"a table of numbers ({table.title or 'untitled'}) fits no known table family; its cells are kept in `cells` only"})
             continue
@@ -181,6 +184,7 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
             units.append(out.report["unit_name"])
     if not report.get("unit_name") and units:
         report["unit_name"] = units[0]
+    report["report_kind"] = _report_kind(report.get("report_kind"), indicators)
     report["total_score"], report["grade"] = _report_score(report, scores, grades, doc)
     tables, cells = _table_frames(doc.tables, kinds, anatomies, report_id)
     if not doc.tables:
@@ -192,6 +196,16 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
                       budget_lines=frame("budget_lines", lines), notes=notes)
     rows.headlines = headlines_frame(rows.budget_lines, tables, report, cells)
     return rows
+
+
+def _report_kind(title_kind: str | None, indicators: list[dict]) -> str | None:
+    """The kind from what the document holds, not only its title or first table: a document
+    titled as a self-evaluation (部门整体支出绩效…) whose indicator tables print targets and no
+    actual, score or weight achieved is a set of target tables."""
+    if title_kind in ("unit_self_evaluation", "project_self_evaluation") and indicators \
+            and not any(i.get("actual_raw") or i.get("score") is not None for i in indicators):
+        return "performance_targets"
+    return title_kind
 
 
 def _report_score(report: dict, scores: list, grades: list, doc: Document):

@@ -117,7 +117,11 @@ GRADES = regex.compile(r"^(优秀|优|良好|良|中|合格|差|不合格)")
 # The footer's own money line in project forms (总分 row): its numbers are 分值 then 得分.
 
 # Packed indicators: `1、1-产出指标；11-数量指标；名称；实施周期指标值:…；年度指标值:…。`
-PACKED_ITEM = regex.compile(r"(?:^|(?<=[。；;\s]))(\d{1,3})、(?=\d+[-－]\p{Han})")
+# An item opens with its number (1、 / 1. / 1．) before a level code (1-产出指标 / 1－产出指标); the
+# numbers may restart, so only the shape counts. Fields are separated by ；/ ; or ，/ , .
+PACKED_ITEM = regex.compile(r"(?:^|(?<=[。；;，,\s]))(\d{1,3})[、.．](?=\d+\s*[-－—]\s*\p{Han})")
+PACKED_START = regex.compile(r"^\s*\d{1,3}\s*[、.．]\s*\d+\s*[-－—]\s*\p{Han}")
+PACKED_SEPARATORS = regex.compile(r"[；;，,]")
 # A target table titled after its project: 知创大厦泉州知识产权馆建设费用项目绩效目标表.
 PROJECT_TITLE = regex.compile(r"^(?P<project>\p{Han}[^年]{3,60}?)项目(?:支出)?绩效目标(?:申报)?表$")
 GENERIC_TITLE = regex.compile(r"部门|单位|整体|支出|年度|[0-9]{4}")

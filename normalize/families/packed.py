@@ -20,17 +20,14 @@ from normalize.families.performance import row_box, value_columns
 from normalize.values import parse_value
 from normalize.vocab import level_label, squash
 
-_PACKED_START = regex.compile(r"^\s*1、\s*\d+\s*[-－]")
-_SEPARATORS = regex.compile(r"[；;]")
-_TOTAL_ROW = regex.compile(r"^(?:合计|总计)$")
 
 
 def packed_column(text_grid: list[list[str]]) -> int | None:
-    """The column whose cells start `1、1-…`."""
+    """The column whose cells start `1、1-…` (or `1.1－…`)."""
     counts: dict[int, int] = {}
     for row in text_grid:
         for c, text in enumerate(row):
-            if _PACKED_START.match(squash(text)):
+            if vocab.PACKED_START.match(squash(text)):
                 counts[c] = counts.get(c, 0) + 1
     return max(counts, key=counts.get) if counts else None
 
@@ -41,7 +38,7 @@ def split_items(text: str) -> list[str]:
     starts = [m.start() for m in vocab.PACKED_ITEM.finditer(s)]
     items = []
     for a, b in zip(starts, starts[1:] + [len(s)]):
-        item = regex.sub(r"^\d{1,3}、", "", s[a:b]).rstrip("。；; ")
+        item = regex.sub(r"^\d{1,3}[、.．]", "", s[a:b]).rstrip("。；;，, ")
         if item:
             items.append(item)
     return items
@@ -50,25 +47,26 @@ def split_items(text: str) -> list[str]:
 def parse_item(item: str) -> dict:
     """'1-产出指标；11-数量指标；名称；实施周期指标值:≥20场；年度指标值:≥20场' → fields. A value that
     itself holds `；` (一级事件≤1小时；二级事件≤2小时) keeps its parts until the next field."""
-    parts = _SEPARATORS.split(item)
+    pieces = regex.split(r"(" + vocab.PACKED_SEPARATORS.pattern + r")", item)
+    parts = [(sep, part) for sep, part in zip([""] + pieces[1::2], pieces[0::2]) if part.strip()]
     out: dict = {"level1": None, "level2": None, "name": None, "target": None, "period_target": None}
     names, current = [], None
-    for i, part in enumerate(parts):
+    for i, (sep, part) in enumerate(parts):  # sep: the separator printed before the part
         field = next((f for f, p in vocab.PACKED_FIELDS.items() if p.match(part)), None)
         if field:
             current = field
             out[field] = regex.sub(r"^[^:：]*[:：]", "", part)
         elif current:
-            out[current] += "；" + part
+            out[current] += sep + part
         elif i == 0:
             out["level1"] = level_label(part)
         elif i == 1:
             out["level2"] = level_label(part)
         else:
-            names.append(part)
+            names.append(sep + part if names else part)
     for f in ("target", "period_target"):
         out[f] = tighten(out[f]) if out[f] else None
-    out["name"] = tighten("；".join(names)) or None
+    out["name"] = tighten("".join(names)) or None
     return out
 
 
@@ -82,7 +80,21 @@ class PackedIndicators(Family):
     name = "packed_indicators"
 
     def score(self, table: Table, anatomy: Anatomy) -> float:
-        return 1.1 if packed_column(table.text_grid()) is not None else 0.0
+        """The share of the rows with content that are its header, a project row with packed
+        indicators, a row of amounts (合计, a subtotal per 资金使用单位) or a packed cell's rest
+        continued from the page before."""
+        text_grid = table.text_grid()
+        col = packed_column(text_grid)
+        if col is None:
+            return 0.0
+        rows = [[squash(t) for t in row] for row in text_grid]
+        content = [row for row in rows if any(row)]
+        explained = sum(
+            bool(vocab.PACKED_START.match(row[col])) or any(vocab.FIELDS["project"].match(t) for t in row)
+            or any(parse_number(t) is not None for c, t in enumerate(row) if c != col)
+            or (bool(row[col]) and not any(t for c, t in enumerate(row) if c != col))
+            for row in content)
+        return explained / len(content) if content else 0.0
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         grid, text_grid = table.grid(), table.text_grid()
@@ -100,11 +112,11 @@ class PackedIndicators(Family):
             row = grid[r]
             label = " ".join((row[label_col].text if row[label_col] else "").split())
             packed = row[col].text if row[col] and row[col].row == r else ""
-            if not label and packed and not _PACKED_START.match(squash(packed)) and state.get("packed_last"):
+            if not label and packed and not vocab.PACKED_START.match(squash(packed)) and state.get("packed_last"):
                 self._continue(state["packed_last"], packed, row[col], out)
                 continue
             project = label if squash(packed) else None
-            if label and not _TOTAL_ROW.match(squash(label)):
+            if label and not vocab.FUNDING_TOTAL.match(squash(label)):
                 out.budget_lines += self._lines(row, r, label, project, amounts, anatomy.unit, ctx)
             elif label:
                 out.budget_lines += self._lines(row, r, label, None, amounts, anatomy.unit, ctx)

@@ -521,6 +521,8 @@ def _content_rows(grid: list[list[Cell | None]]) -> list[int]:
             continue
         if len(cells) == 1 and (cells[0].col_span >= max(2, n_cols // 2) or n_cols <= 1):
             continue
+        if len(cells) >= max(2, n_cols // 2) and len({squash(c.text) for c in cells}) == 1:
+            continue  # one caption repeated in every column
         out.append(r)
     return out
 
@@ -545,6 +547,16 @@ def _explained_columns(grid, block: Block) -> float:
     return explained / len(starts)
 
 
+def _read_rows(grid, block: Block) -> range | list[int]:
+    """The rows a block explains: all of a form block; of an indicator block its header rows and
+    the rows with a name or a value (not notes or prose that run on below it)."""
+    if block.kind != "indicators":
+        return range(block.start, block.stop)
+    cols = [block.columns[r] for r in ("name", *vocab.TARGET_ROLES) if r in block.columns]
+    return [r for r in range(block.start, block.stop) if r in block.header or is_indicator_header(row_texts(grid[r]))
+            or any(squash(_cell_text(grid[r], c)) for c in cols)]
+
+
 def coverage(table: Table, anatomy: Anatomy, block: Block | None = None) -> float:
     """The share of the table the performance reader explains: rows inside the blocks it reads
     (fields, money, goals, indicators, footer) over the rows with content, times the share of the
@@ -554,7 +566,7 @@ def coverage(table: Table, anatomy: Anatomy, block: Block | None = None) -> floa
     if not content:
         return 0.0
     blocks = [b for b in reading_blocks(anatomy) if b.kind != "rows"] + ([block] if block else [])
-    read = {r for b in blocks for r in range(b.start, b.stop)}
+    read = {r for b in blocks for r in _read_rows(grid, b)}
     share = len(read.intersection(content)) / len(content)
     columns = [_explained_columns(grid, b) for b in blocks if b.kind == "indicators"]
     return share * (min(columns) if columns else 1.0)
@@ -587,8 +599,9 @@ class PerformanceReader(Family):
         tail = tail_block(table, anatomy, state)
         if tail is not None:
             blocks.append(tail)
-        if fields or project_name({}, table.title):
-            ctx["project"] = project_name(fields, table.title)
+        title = table.title or _grid_caption(grid)
+        if fields or project_name({}, title):
+            ctx["project"] = project_name(fields, title)
             if fields.get("unit"):
                 out.report.setdefault("unit_name", fields["unit"])
         elif state.get("project_table") is not None and _continues(table, state):
@@ -613,7 +626,7 @@ class PerformanceReader(Family):
                 out.indicators += rows
                 state["indicator_header"] = {
                     "page_end": table.page_end, "roles": dict(block.columns),
-                    "boxes": _role_boxes(table, block.columns) if block.header else last["boxes"],
+                    "boxes": _role_boxes(table, block.columns),
                     "levels": levels, "pending": pending,
                     "project": rows[-1].get("project") if rows else ctx.get("project")}
                 last, adjacent = state["indicator_header"], True
@@ -632,6 +645,15 @@ class PerformanceReader(Family):
         elif has_indicators or fields:
             state.update(project_table=None, project=None)
         return out
+
+
+def _grid_caption(grid: list[list[Cell | None]]) -> str | None:
+    """A title printed as the grid's first rows (one cell across it) rather than above it."""
+    for r in range(min(3, len(grid))):
+        cells = [c for _, c in distinct(grid[r]) if squash(c.text)]
+        if len(cells) == 1 and vocab.TABLE_TITLE.search(squash(cells[0].text)):
+            return squash(cells[0].text)
+    return None
 
 
 def _same_header(table: Table, blocks: list[Block], last: dict | None) -> bool:
