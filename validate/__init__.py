@@ -28,7 +28,7 @@ def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[Che
     comparisons += prose_checks.comparisons(figures, lines, settings)
     form_checks = forms.comparisons(rows, settings)
     comparisons += [c for c in form_checks if not isinstance(c, CheckResult)]
-    comparisons, unconfirmed = structure.confirmed(comparisons)
+    comparisons, unconfirmed = structure.confirmed(comparisons, settings)
     results = gx_suites.run(comparisons, use_gx=settings.use_gx) + unconfirmed
     results += [c for c in form_checks if isinstance(c, CheckResult)]
     results += forms.deviation_checks(rows, settings)

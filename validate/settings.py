@@ -30,6 +30,10 @@ class ValidateSettings:
     ocr_min_confidence: float = 0.8
     # Run the GX suites (False: same checks evaluated in plain Python; for tests of the rules alone).
     use_gx: bool = True
+    # A structure the header proposes stands when it holds on at least this many rows that print
+    # figures, and on this share of them; else it is our misreading: not applied (structure.py).
+    structure_min_held: int = 2
+    structure_min_share: float = 2 / 3
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -10,25 +10,10 @@ figure in two tables) stands whatever the count."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from validate.comparisons import Comparison
 from validate.result import CheckResult
-
-
-@dataclass(frozen=True)
-class StructureSettings:
-    # An identity is confirmed when it holds on at least `min_held` rows that carry a figure
-    # and on at least `min_share` of them.
-    min_held: int = 2
-    min_share: float = 2 / 3
-
-    def __post_init__(self):
-        if self.min_held < 1 or not 0 < self.min_share <= 1:
-            raise ValueError(f"bad structure settings: {self}")
-
-
-DEFAULT = StructureSettings()
+from validate.settings import ValidateSettings
 
 
 def _carries_figures(c: Comparison) -> bool:
@@ -36,7 +21,7 @@ def _carries_figures(c: Comparison) -> bool:
     return abs(c.observed) > 1e-9 or abs(c.low + c.high) > 1e-9
 
 
-def confirmed(comparisons: list[Comparison], settings: StructureSettings = DEFAULT
+def confirmed(comparisons: list[Comparison], settings: ValidateSettings
               ) -> tuple[list[Comparison], list[CheckResult]]:
     """(comparisons to run, results for the identities the numbers did not confirm)."""
     by_identity: dict[str, list[Comparison]] = defaultdict(list)
@@ -49,7 +34,8 @@ def confirmed(comparisons: list[Comparison], settings: StructureSettings = DEFAU
         evidence = [c for c in group if _carries_figures(c)]
         held = sum(c.holds() for c in evidence)
         failed = len(evidence) - held
-        if not failed or (held >= settings.min_held and held >= settings.min_share * len(evidence)):
+        if not failed or (held >= settings.structure_min_held
+                          and held >= settings.structure_min_share * len(evidence)):
             continue
         dropped.update(id(c) for c in group)
         first = group[0]
