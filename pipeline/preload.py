@@ -13,7 +13,7 @@ import os
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network calls
 
 import pipeline.worker  # noqa: E402,F401  (extract, normalize, validate, pandas, pyarrow)
-from validate import (budget_execution, coverage, document, final_accounts, forms,  # noqa: E402,F401
+from validate import (budget_execution, budget_table, coverage, document, forms,  # noqa: E402,F401
                       gx_suites, headlines, indicators, ocr_confidence, prose_checks, structure)
 
 try:
