@@ -8,13 +8,23 @@ context is safe to fork: it is in-memory (ephemeral) and starts no thread.
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is imported: no network calls
 
 import pipeline.worker  # noqa: E402,F401  (extract, normalize, validate, pandas, pyarrow)
-from validate import (budget_execution, budget_table, coverage, document, forms,  # noqa: E402,F401
-                      gx_suites, headlines, indicators, ocr_confidence, prose_checks, structure)
+from validate import gx_suites  # noqa: E402
+
+# the check modules validate_report imports on a report's first call, one by one: a module renamed
+# or gone costs its worker the import, never the context below
+CHECKS = ("budget_execution", "budget_table", "final_accounts", "coverage", "document", "forms", "headlines",
+          "indicators", "ocr_confidence", "prose_checks", "structure")
+for _name in CHECKS:
+    try:
+        importlib.import_module(f"validate.{_name}")
+    except ImportError:
+        pass
 
 try:
     gx_suites.warm_up()
