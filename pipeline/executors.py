@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -108,10 +108,13 @@ class Watchdog:
     """When each running report must be done. A worker announces each report with its time limit
     (the base plus the per-page allowance); a report past it and STUCK_GRACE_S is stuck. A report
     never announced (it runs, but not through ingest_one) counts from when its future was first
-    seen running, with twice the base limit, since a queued task may be seen late."""
+    seen running, with twice the base limit, since a queued task may be seen late. `clock` is the
+    one the workers announce their start on (time.monotonic, the same in every process of the
+    machine); a test passes its own."""
 
-    def __init__(self, base: float) -> None:
+    def __init__(self, base: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.base = base
+        self.clock = clock
         self.limits: dict[str, tuple[float, float]] = {}  # path → (started, limit), monotonic
         self.seen: dict = {}  # future → first seen running
 
@@ -123,7 +126,7 @@ class Watchdog:
 
     def stuck(self, running: dict) -> list[tuple[object, float]]:
         """(future, its limit in seconds) of every running report past its hard deadline."""
-        now, found = time.monotonic(), []
+        now, found = self.clock(), []
         for fut, path in running.items():
             if fut.running():
                 self.seen.setdefault(fut, now)

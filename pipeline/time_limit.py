@@ -11,6 +11,7 @@ import ctypes
 import signal
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 
 
@@ -25,18 +26,20 @@ class ReportTimeout(BaseException):
 
 class Limit:
     """The running limit of a time_limit block. `extend_to(total)` moves the deadline to `total`
-    seconds after the block started (the per-page allowance, once the page count is known)."""
+    seconds after the block started (the per-page allowance, once the page count is known).
+    `clock` tells the time (time.monotonic; a test passes its own)."""
 
-    def __init__(self, seconds: float, rearm=None) -> None:
+    def __init__(self, seconds: float, rearm=None, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
-        self.started = time.monotonic()
+        self._clock = clock
+        self.started = clock()
         self._rearm = rearm  # called with the seconds left; None when there is no limit
 
     def extend_to(self, total: float) -> None:
         if self._rearm is None or total <= self.seconds:
             return
         self.seconds = total
-        self._rearm(max(self.started + total - time.monotonic(), 1e-3))
+        self._rearm(max(self.started + total - self._clock(), 1e-3))
 
 
 @contextmanager
