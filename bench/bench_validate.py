@@ -46,7 +46,7 @@ def main() -> None:
     rows = normalize_document(doc, {"report_id": "bench", "source_path": str(args.pdf)})
     source = "normalize"
     if not rows.budget_lines["table_title"].fillna("").str.contains("决算表|决算总表").any():
-        from test_validate_final_accounts import grid_lines  # stand-in until normalize emits 决算 lines
+        from test_validate_budget_table import grid_lines  # stand-in until normalize emits 决算 lines
         rows.budget_lines = grid_lines(doc)
         source = "tests' grid reader"
     for _ in range(args.runs):

@@ -658,7 +658,7 @@ def _empty_tables(rep: Report, kind: str, item: str) -> list[Figure]:
     """A standard table printed with no amount at all (an empty 政府性基金 table): its total is 0,
     `blank`, at the cell where the table would print it: beside its total row's label (合计 /
     本年支出合计), else in its total column (合计 / 小计) on the first empty row below the header."""
-    from normalize.final_accounts import budget_table_kind
+    from normalize.families.budget_table import budget_table_kind
 
     if rep.tables is None or not len(rep.tables) or rep.cells is None:
         return []

@@ -18,7 +18,7 @@ from extract import read_document
 from extract.model import Table
 from normalize.anatomy import table_unit
 from normalize.document import normalize_document
-from normalize.final_accounts import budget_lines
+from normalize.families.budget_table import budget_lines
 from normalize.table_headers import measure_parents
 from validate import validate_report
 from validate.settings import ValidateSettings
@@ -54,7 +54,7 @@ def test_foshan_line_numbers_are_never_amounts_and_the_appropriation_summary_add
     assert not (page.raw == "28").any() and not (page.raw == "1").any()
     income = page[page.line_label == "一、一般公共预算财政拨款"]
     assert list(income.value) == [Decimal("1668.14") * WAN]
-    sums = checks_on("foshan-2019-rail-transit-bureau-final-accounts", 12, "final.row_sums")
+    sums = checks_on("foshan-2019-rail-transit-bureau-final-accounts", 12, "budget_table.row_sums")
     assert sums and all(c.passed for c in sums)
     assert any("合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款" in c.message for c in sums)
 
@@ -65,7 +65,7 @@ def test_national_row_numbers_do_not_reach_the_summary_total():
     page = lines_on("national-petition-bureau-2024-final-accounts", 7)
     total = page[page.line_label == "本年收入合计"]
     assert list(total.value) == [Decimal("20451.35") * WAN]
-    assert all(c.passed for c in checks_on("national-petition-bureau-2024-final-accounts", 7, "final.total_row"))
+    assert all(c.passed for c in checks_on("national-petition-bureau-2024-final-accounts", 7, "budget_table.total_row"))
 
 
 @pytest.mark.slow
@@ -88,7 +88,7 @@ def test_hangzhou_basic_subtotal_is_the_total_of_its_parts_not_a_part_beside_the
     assert total.loc["基本支出/小计", "parent_path"] == "合计"
     assert total.loc["项目支出", "parent_path"] == "合计"
     assert total.loc["合计", "measure_role"] == "total"
-    sums = checks_on("hangzhou-2026-meteorological-bureau-budget", 19, "final.row_sums")
+    sums = checks_on("hangzhou-2026-meteorological-bureau-budget", 19, "budget_table.row_sums")
     assert len(sums) >= 17 and all(c.passed for c in sums)
     assert any(c.observed == "5,753.07 万元" and c.expected == "3,745.07 + 2,008.00 = 5,753.07 万元" for c in sums)
 
@@ -111,7 +111,7 @@ def test_yantai_parallel_economic_classifications_are_not_summed_together():
     page = lines_on("yantai-2026-audit-bureau-budget", 17)
     assert not page.code.fillna("").str.startswith("50").any()
     assert "工资福利支出" in set(page[page.code == "301"].line_label)
-    na = checks_on("yantai-2026-audit-bureau-budget", 17, "final.code_hierarchy")
+    na = checks_on("yantai-2026-audit-bureau-budget", 17, "budget_table.code_hierarchy")
     assert na and all(c.passed is None and "cross-classification" in c.message for c in na)
     assert not any(c.blocking for c in na)
 
@@ -151,15 +151,15 @@ def test_half_width_colon_unit_and_exact_scaling_of_long_decimals():
 
 
 def test_a_table_without_a_unit_keeps_amounts_as_printed_with_a_null_unit_and_a_warning():
-    from normalize.rows import ReportRows, frame
-    from validate.document import unit_checks
+    from normalize.rows import frame
+    from validate.budget_table import unknown_units
 
     t = make_table([["项目", "本年支出合计", "基本支出"], ["合计", "1,248.63", "1,248.63"]], title="支出总表")
     lines = budget_lines(t, {"table_id": "r-t01", "table_title": "支出总表"})
     assert {(ln["value"], ln["unit"]) for ln in lines} == {(Decimal("1248.63"), None)}
-    warned = unit_checks(ReportRows({}, budget_lines=frame("budget_lines", lines)), PLAIN)
+    warned = unknown_units(frame("budget_lines", lines), PLAIN)
     assert [(c.check, c.severity, c.passed, c.page, c.table_id) for c in warned] == \
-        [("final.unit_unknown", "warning", False, 1, "r-t01")]
+        [("budget_table.unit_unknown", "warning", False, 1, "r-t01")]
 
 
 # ---- codes, captions ------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_yantai_continued_table_keeps_the_section_of_its_first_page():
     p9 = lines_on("yantai-2026-audit-bureau-budget", 9)
     assert set(p10.logical_table) == set(p9.logical_table) and set(p10.unit) == {"元"}
     hier = [c for c in report("yantai-2026-audit-bureau-budget")[2]
-            if c.check == "final.code_hierarchy" and "21011" in c.message]
+            if c.check == "budget_table.code_hierarchy" and "21011" in c.message]
     assert hier and all(c.passed for c in hier)  # 151.80 = 78.51 + 22.75 + 42.86 + 7.67 + 0.01…
 
 
@@ -200,7 +200,7 @@ def test_foshan_income_table_over_two_pages_totals_once():
     """佛山 收入决算表 p.8-9 repeat 合计 1,668.14 on each page; 类 208 76.23 + 214 1,531.04 (p.8) +
     221 60.87 (p.9) = 1,668.14."""
     checks = [c for c in report("foshan-2019-rail-transit-bureau-final-accounts")[2]
-              if c.check == "final.total_row" and "收入决算表" in c.message]
+              if c.check == "budget_table.total_row" and "收入决算表" in c.message]
     assert checks and all(c.passed for c in checks)
     assert any("Σ of its 3 类" in c.message for c in checks)
 
@@ -211,10 +211,10 @@ def test_foshan_income_table_over_two_pages_totals_once():
 def test_three_public_costs_by_header_and_by_rows():
     """杭州 p.21: “三公”经费合计 24.02 = 因公出国 0 + 公务用车购置及运行费 18.00 + 公务接待费 6.02;
     泉州 p.17 prints them as rows: 合计 11.20 = 0.00 + 2.00 + 9.20, 9.20 = 0.00 + 9.20."""
-    hz = checks_on("hangzhou-2026-meteorological-bureau-budget", 21, "final.three_public")
+    hz = checks_on("hangzhou-2026-meteorological-bureau-budget", 21, "budget_table.three_public")
     assert hz and all(c.passed for c in hz)
     assert any(c.observed == "24.02 万元" for c in hz)
-    qz = [c for c in report("quanzhou-2026-market-supervision-center-unit-budget")[2] if c.check == "final.three_public"]
+    qz = [c for c in report("quanzhou-2026-market-supervision-center-unit-budget")[2] if c.check == "budget_table.three_public"]
     assert sorted(c.observed for c in qz) == ["11.20 万元", "9.20 万元"] and all(c.passed for c in qz)
 
 
@@ -226,7 +226,7 @@ def test_chongqing_last_row_of_each_page_is_kept():
     lines = report("chongqing-2026-meteorological-bureau-budget")[1].budget_lines
     last = lines[lines.code.isin(["30113", "30307"])]
     assert sorted(set(zip(last.code, last.page, last.raw))) == [("30113", 14, "39.70"), ("30307", 15, "1.00")]
-    hier = [c for c in report("chongqing-2026-meteorological-bureau-budget")[2] if c.check == "final.code_hierarchy"]
+    hier = [c for c in report("chongqing-2026-meteorological-bureau-budget")[2] if c.check == "budget_table.code_hierarchy"]
     assert hier and all(c.passed for c in hier)
 
 
@@ -260,7 +260,7 @@ def test_an_unruled_budget_table_is_a_budget_table():
     from normalize.families import best_family
 
     family, score = best_family(t, anatomy(t))
-    assert family is not None and family.name == "final_accounts"
+    assert family is not None and family.name == "budget_table"
     lines = budget_lines(t, {})
     assert {(ln["code"], ln["measure"], ln["value"]) for ln in lines if ln["code"] == "20106"} == {
         ("20106", "本年支出合计", Decimal("21066600.00")), ("20106", "基本支出", Decimal("15035200.00")),
@@ -286,5 +286,5 @@ def test_a_continuation_piece_inherits_its_tables_unit_header_kind_and_codes():
     assert set(p2.measure) == {"本年支出合计", "项目支出"} and Decimal("200000.00") in set(p2.value)
     assert set(p2.logical_table) == {"r-t01"} and set(p2.budget_table) == {"expenditure"}
     results = validate_report(rows, doc, PLAIN)
-    hier = [r for r in results if r.check == "final.code_hierarchy"]
+    hier = [r for r in results if r.check == "budget_table.code_hierarchy"]
     assert any("20106" in r.message and r.passed for r in hier)  # 30.00 = 10.00 (p.1) + 20.00 (p.2)

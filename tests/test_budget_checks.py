@@ -35,8 +35,8 @@ def test_an_edit_on_a_page_drawn_with_literal_strings(tmp_path):
 
 
 def test_a_check_not_applied_never_blocks():
-    na = CheckResult("final.row_sums", "error", None, message="not applied")
-    assert not na.blocking and CheckResult("final.row_sums", "error", False).blocking
+    na = CheckResult("budget_table.row_sums", "error", None, message="not applied")
+    assert not na.blocking and CheckResult("budget_table.row_sums", "error", False).blocking
 
 
 def test_the_same_total_landing_at_two_scales_is_an_error(putuo_doc):
@@ -46,12 +46,12 @@ def test_the_same_total_landing_at_two_scales_is_an_error(putuo_doc):
               for t in putuo_doc.tables]
     doc = dataclasses.replace(putuo_doc, tables=tables)
     results = validate_report(normalize_document(doc, {"report_id": "putuo-wrong-unit"}), doc, PLAIN)
-    guard = [r for r in results if r.check == "final.unit_guard"]
+    guard = [r for r in results if r.check == "budget_table.unit_guard"]
     wrong = [r for r in guard if r.passed is False]
     assert len(wrong) == 1 and wrong[0].blocking and "本年支出合计" in wrong[0].message
     assert wrong[0].observed.startswith("29,400,500.00") and "2,940.05" in wrong[0].expected
     right = validate_report(normalize_document(putuo_doc, {"report_id": "putuo"}), putuo_doc, PLAIN)
-    assert [r.passed for r in right if r.check == "final.unit_guard"] == [True, True, True]
+    assert [r.passed for r in right if r.check == "budget_table.unit_guard"] == [True, True, True]
 
 
 def test_checks_key_on_what_normalize_decided_not_on_titles(putuo_doc):
@@ -64,7 +64,7 @@ def test_checks_key_on_what_normalize_decided_not_on_titles(putuo_doc):
     bl = rows.budget_lines
     mine = bl[bl.table_title == "表三"]
     assert set(mine.budget_table) == {"expenditure"}  # from its header (本年支出合计)
-    sums = [r for r in validate_report(rows, doc, PLAIN) if r.check == "final.row_sums" and "表三" in r.message]
+    sums = [r for r in validate_report(rows, doc, PLAIN) if r.check == "budget_table.row_sums" and "表三" in r.message]
     assert len(sums) == 20 and all(r.passed for r in sums)
     assert any(r.observed == "2,940.05 万元" and r.expected == "2,336.91 + 603.14 = 2,940.05 万元" for r in sums)
 
@@ -79,8 +79,8 @@ def test_changchun_publisher_inconsistencies_are_caught_and_a_misprinted_code_is
     doc = read_document(corpus_pdf("real/changchun-2026-petition-bureau-budget.pdf"))
     results = validate_report(normalize_document(doc, {"report_id": "changchun"}), doc, PLAIN)
     failed = {(r.check, r.page, r.observed) for r in results if r.passed is False and r.severity == "error"}
-    assert ("final.code_hierarchy", 11, "911.21 万元") in failed
-    assert ("final.code_hierarchy", 11, "211.00 万元") in failed
-    assert ("final.row_sums", 8, "458.00 万元") in failed and ("final.row_sums", 8, "0.00 万元") in failed
+    assert ("budget_table.code_hierarchy", 11, "911.21 万元") in failed
+    assert ("budget_table.code_hierarchy", 11, "211.00 万元") in failed
+    assert ("budget_table.row_sums", 8, "458.00 万元") in failed and ("budget_table.row_sums", 8, "0.00 万元") in failed
     assert {p for _, p, _ in failed} == {8, 11}
     assert not any(r.passed is None and r.page == 11 for r in results)

@@ -19,15 +19,15 @@ NATIONAL = "real/national-petition-bureau-2024-final-accounts.pdf"
 EDITS = {
     # 表5 一般公共预算支出预算表 p.19, 行政运行: 基本支出 小计 2,617.19 = 人员经费 1,907.01 + 日常公用
     # 支出 710.18; 人员经费 printed 1,970.01.
-    "hangzhou": (HANGZHOU, 19, "1,907.01", "1,970.01", None, "final.row_sums", "行政运行"),
+    "hangzhou": (HANGZHOU, 19, "1,907.01", "1,970.01", None, "budget_table.row_sums", "行政运行"),
     # 支出决算表 p.10, 2140102 一般行政管理事务: 本年支出合计 905.60 = 基本 0.00 + 项目 905.60;
     # 本年支出合计 printed 950.60 (the first of the two 905.60 on the row).
-    "foshan": (FOSHAN, 10, "905.60", "950.60", 0, "final.row_sums", "一般行政管理事务"),
+    "foshan": (FOSHAN, 10, "905.60", "950.60", 0, "budget_table.row_sums", "一般行政管理事务"),
     # 支出总体情况表 p.11, 2010850 事业运行 (类/款/项 split, 款 and 项 without their 类):
     # 合计 414.44 = 基本支出 414.44; 合计 printed 441.44.
-    "yantai": (YANTAI, 11, "414.44", "441.44", 0, "final.row_sums", "事业运行"),
+    "yantai": (YANTAI, 11, "414.44", "441.44", 0, "budget_table.row_sums", "事业运行"),
     # 支出决算表 p.9, 2014003 机关服务: 本年支出合计 799.43 = 基本支出 799.43; printed 797.43.
-    "national": (NATIONAL, 9, "799.43", "797.43", 0, "final.row_sums", "机关服务"),
+    "national": (NATIONAL, 9, "799.43", "797.43", 0, "budget_table.row_sums", "机关服务"),
 }
 
 

@@ -59,7 +59,7 @@ def test_a_sub_measure_beside_its_total_is_never_another_addend(sub_word):
     header[1][7] = sub_word
     rows, results = checks_of(make_table(header + _SUB_ROWS, spans=_SUB_SPANS, title="一般公共预算支出表"))
     assert not failed(results), [c.message for c in failed(results)]
-    sums = named(results, "final.row_sums")
+    sums = named(results, "budget_table.row_sums")
     assert len(sums) >= 7 and all(c.passed for c in sums)
     assert not any("扣除" in c.message or "其中" in c.message or "不含" in c.message for c in sums)
     lines = rows.budget_lines
@@ -72,7 +72,7 @@ def test_the_sub_measure_structure_holds_with_the_project_block_first():
     header = _shuffled(_SUB_HEADER, order)
     spans = {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1), (0, 3): (1, 2), (0, 5): (1, 3)}
     _, results = checks_of(make_table(header + _shuffled(_SUB_ROWS, order), spans=spans))
-    assert not failed(results) and len(named(results, "final.row_sums")) >= 7
+    assert not failed(results) and len(named(results, "budget_table.row_sums")) >= 7
 
 
 def test_a_wrong_amount_under_a_confirmed_structure_names_the_true_sum():
@@ -80,7 +80,7 @@ def test_a_wrong_amount_under_a_confirmed_structure_names_the_true_sum():
     rows[0][4] = "4,575.35"  # 人员经费 misprinted: 小计 5,193.32 ≠ 4,575.35 + 635.97
     _, results = checks_of(make_table(_SUB_HEADER + rows, spans=_SUB_SPANS))
     bad = failed(results)
-    assert len(bad) == 1 and bad[0].check == "final.row_sums"
+    assert len(bad) == 1 and bad[0].check == "budget_table.row_sums"
     assert bad[0].observed == "5,193.32 万元" and bad[0].expected == "4,575.35 + 635.97 = 5,211.32 万元"
 
 
@@ -103,15 +103,15 @@ def test_sides_and_classifications_side_by_side_are_tables_of_their_own():
     rows, results = checks_of(make_table(_SIDE, spans={(0, 2): (1, 4)}, title="部门综合预算收支总表"))
     assert sorted(rows.budget_lines.block.dropna().unique()) == [0, 1, 2]
     assert not failed(results), [c.message for c in failed(results)]
-    totals = [c for c in named(results, "final.total_row") if "本年" in c.message]
+    totals = [c for c in named(results, "budget_table.total_row") if "本年" in c.message]
     assert len(totals) == 3 and all(c.passed for c in totals)
     assert all(c.expected == "6,210.93 = 6,210.93 万元" for c in totals)  # 一、 alone, not four copies
-    nested = named(results, "final.numbered_lines")
+    nested = named(results, "budget_table.numbered_lines")
     assert {c.expected for c in nested} >= {"6,000.00 + 210.93 = 6,210.93 万元",
                                              "3,249.39 + 420.73 = 3,670.12 万元",
                                              "1,940.81 + 600.00 = 2,540.81 万元"}
     assert all(c.passed for c in nested)
-    assert all(c.passed for c in named(results, "final.cross_table"))  # 收入总计 = 支出总计
+    assert all(c.passed for c in named(results, "budget_table.cross_table"))  # 收入总计 = 支出总计
 
 
 def test_a_nested_line_that_breaks_its_parent_is_caught_with_its_children_as_expected():
@@ -119,7 +119,7 @@ def test_a_nested_line_that_breaks_its_parent_is_caught_with_its_children_as_exp
     side[7][5] = "1,904.81"  # （1）商品和服务支出 misprinted: 2、 2,540.81 ≠ 1,904.81 + 600.00
     _, results = checks_of(make_table(side, spans={(0, 2): (1, 4)}))
     bad = failed(results)
-    assert [c.check for c in bad] == ["final.numbered_lines"]
+    assert [c.check for c in bad] == ["budget_table.numbered_lines"]
     assert bad[0].observed == "2,540.81 万元" and bad[0].expected == "1,904.81 + 600.00 = 2,504.81 万元"
 
 
@@ -142,7 +142,7 @@ def _three_public(beside=("会议费", "培训费"), total="“三公”经费�
 def test_meeting_and_training_fees_beside_the_three_public_are_not_its_parts(beside):
     _, results = checks_of(_three_public(beside))
     assert not failed(results), [c.message for c in failed(results)]
-    total = [c for c in results if "三公" in c.message and c.check == "final.row_sums"]
+    total = [c for c in results if "三公" in c.message and c.check == "budget_table.row_sums"]
     assert total and total[0].expected == "0.00 + 0.00 + 10.00 = 10.00 万元"
 
 
@@ -167,7 +167,7 @@ def test_two_years_side_by_side_are_two_totals():
     t = make_table(header + [["20.45", "10.00", "5.00", "5.45", "19.45", "10.00", "5.00", "4.45"]],
                    spans={(0, 0): (1, 4), (0, 4): (1, 4)}, title="一般公共预算“三公”经费支出情况表")
     _, results = checks_of(t)
-    sums = named(results, "final.row_sums")
+    sums = named(results, "budget_table.row_sums")
     assert len(sums) == 2 and all(c.passed for c in sums)
     assert {c.expected for c in sums} == {"10.00 + 5.00 + 5.45 = 20.45 万元", "10.00 + 5.00 + 4.45 = 19.45 万元"}
 
@@ -195,9 +195,9 @@ def test_a_table_over_three_pages_is_checked_whole(repeated_header):
     assert rows.budget_lines.logical_table.nunique() == 1
     assert len(rows.budget_lines[rows.budget_lines.measure_path == "合计"]) == 7  # no row lost
     assert not failed(results), [c.message for c in failed(results)]
-    codes = named(results, "final.code_hierarchy")
+    codes = named(results, "budget_table.code_hierarchy")
     assert any("20101" in c.message and c.expected == "200.00 + 100.00 = 300.00 万元" for c in codes)
-    total = [c for c in named(results, "final.total_row") if "合计 =" in c.message]
+    total = [c for c in named(results, "budget_table.total_row") if "合计 =" in c.message]
     assert total and total[0].expected == "300.00 + 50.00 = 350.00 万元" and total[0].page == 3
 
 
@@ -212,7 +212,7 @@ def test_a_structure_the_numbers_do_not_confirm_is_not_applied_and_reported():
             ["2010103", "机关服务", "50.00", "50.00", "40.00"]]
     _, results = checks_of(make_table(header + body))
     assert not failed(results)
-    sums = named(results, "final.row_sums")
+    sums = named(results, "budget_table.row_sums")
     assert sums and all(c.passed is None and "not applied" in c.message for c in sums)
     warned = named(results, "coverage.structure_unconfirmed")
     assert len(warned) == 1 and warned[0].severity == "warning" and "0 of the 3 rows" in warned[0].message

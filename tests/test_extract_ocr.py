@@ -97,7 +97,7 @@ def test_low_confidence_cells_become_warning_checks(seed_results):
     cells.loc[cells.confidence.notna(), "confidence"] = 0.95
     for label, confidence in [("全年预算数", 0.42), ("全年执行数", 0.79), ("执行率", 0.80)]:
         cells.loc[cells.text == label, "confidence"] = confidence  # the budget table's header, p. 9
-    warned = ocr_confidence.checks(cells, ValidateSettings())
+    warned = ocr_confidence.cell_checks(cells, ValidateSettings())
     assert [(c.check, c.severity, c.passed, c.blocking, c.page, c.observed, c.expected) for c in warned] == [
         ("ocr.low_confidence", "warning", False, False, 9, "0.42: 全年预算数", "≥ 0.80"),
         ("ocr.low_confidence", "warning", False, False, 9, "0.79: 全年执行数", "≥ 0.80"),
@@ -105,11 +105,11 @@ def test_low_confidence_cells_become_warning_checks(seed_results):
     assert "compare it with the scan: page 9, row 0 col 1, box (" in warned[0].message
     assert "compare it with the scan: page 9, row 0 col 2, box (" in warned[1].message
     # the threshold is a setting: at 0.90 the 0.80 cell warns too, at 0.96 every OCR cell does
-    assert [c.observed for c in ocr_confidence.checks(cells, ValidateSettings(ocr_min_confidence=0.90))] == [
+    assert [c.observed for c in ocr_confidence.cell_checks(cells, ValidateSettings(ocr_min_confidence=0.90))] == [
         "0.42: 全年预算数", "0.79: 全年执行数", "0.80: 执行率"]
-    strict = ocr_confidence.checks(cells, ValidateSettings(ocr_min_confidence=0.96))
+    strict = ocr_confidence.cell_checks(cells, ValidateSettings(ocr_min_confidence=0.96))
     assert len(strict) == cells.confidence.notna().sum() > 10
-    assert ocr_confidence.checks(text.rows.cells, ValidateSettings()) == []  # text PDF: no OCR
+    assert ocr_confidence.cell_checks(text.rows.cells, ValidateSettings()) == []  # text PDF: no OCR
 
 
 @pytest.mark.slow

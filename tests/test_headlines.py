@@ -15,7 +15,7 @@ from conftest import CORPUS, ROOT
 from extract.model import Cell, Document, Table
 from normalize.headlines import headlines, headlines_frame
 from normalize.rows import frame
-from validate.headlines import checks
+from validate.headlines import agreement_checks as checks
 
 REPORT = {"report_id": "r", "unit_name": "杭州市气象局", "fiscal_year": 2026, "report_kind": "budget"}
 

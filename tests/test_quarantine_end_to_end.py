@@ -117,14 +117,14 @@ def test_the_failed_sum_check_names_the_project_expenditure_line(wrong_seed):
 def test_a_wrong_row_total_quarantines_putuo_naming_the_row(putuo, putuo_wrong_total):
     assert putuo_wrong_total.status == "quarantined"
     new = _failures(putuo_wrong_total) - _failures(putuo)
-    assert {(check, page) for check, _, page, *_ in new} == {("final.row_sums", 10),
-                                                              ("final.code_hierarchy", 10)}
+    assert {(check, page) for check, _, page, *_ in new} == {("budget_table.row_sums", 10),
+                                                              ("budget_table.code_hierarchy", 10)}
     assert all(severity == "error" for _, severity, *_ in new)
-    row = next(c for c in putuo_wrong_total.checks if c.check == "final.row_sums" and not c.passed)
+    row = next(c for c in putuo_wrong_total.checks if c.check == "budget_table.row_sums" and not c.passed)
     assert "2010601 行政运行" in row.message and "本年支出合计" in row.message
     assert (row.observed, row.expected) == ("1,521.89 万元", "1,503.52 + 8.37 = 1,511.89 万元")
     # The 款 above it no longer adds up either, and says so with the new figure.
-    hierarchy = next(c for c in putuo_wrong_total.checks if c.check == "final.code_hierarchy" and not c.passed)
+    hierarchy = next(c for c in putuo_wrong_total.checks if c.check == "budget_table.code_hierarchy" and not c.passed)
     assert "20106 财政事务" in hierarchy.message
     assert hierarchy.expected == "1,521.89 + 10.00 + 135.25 + 449.52 = 2,116.66 万元"
     # The publisher's own two errors on p.21 are still reported beside the new ones.

@@ -140,7 +140,7 @@ def test_the_seed_page_shows_its_failed_sum_check_first_and_the_wrong_cell_highl
 def test_putuo_highlights_the_row_whose_total_was_made_wrong(out, inputs, first):
     rid = _rid(inputs["putuo"])
     page = _page(first[0].index.parent / "r" / f"{rid}.html")
-    assert ("error", "final.row_sums") in page.checks
+    assert ("error", "budget_table.row_sums") in page.checks
     marked = page.hl_cells[_table_id(out, rid, title="支出决算表")]
     assert {"1,521.89", "1,503.52", "8.37"} <= set(marked)  # printed total and its two parts
 

@@ -76,7 +76,7 @@ def test_indicator_checks_name_target_and_group():
         dict(table_id="t1", level1="产出指标", level2="时效指标", name="按时完成率", target_raw="100%",
              target_kind="numeric", page=4),
     ])
-    found = indicators.checks(rows, ValidateSettings())
+    found = indicators.indicator_checks(rows, ValidateSettings())
     assert sorted((r.check, r.page) for r in found) == [
         ("indicator.has_name", 4), ("indicator.level2_matches_name", 3), ("indicator.level2_matches_name", 3),
         ("indicator.target_parsed", 4)]
@@ -86,11 +86,11 @@ def test_indicator_checks_name_target_and_group():
 
 def test_acceptance_round_trip(tmp_path):
     failed = CheckResult("prose.share", "error", False, "71.73%", "71.65%", "…", page=21)
-    other = CheckResult("final.row_sums", "error", False, "1", "2", "…", page=10, table_id="r-t03")
+    other = CheckResult("budget_table.row_sums", "error", False, "1", "2", "…", page=10, table_id="r-t03")
     record_acceptance(tmp_path, "r1", "prose.share", "publisher's own rounding error, confirmed on p.21", page=21)
-    record_acceptance(tmp_path, "r1", "final.row_sums", "confirmed", table_id="r-t99")
+    record_acceptance(tmp_path, "r1", "budget_table.row_sums", "confirmed", table_id="r-t99")
     entries = load_acceptances(tmp_path)
-    assert [e["check"] for e in entries] == ["prose.share", "final.row_sums"]
+    assert [e["check"] for e in entries] == ["prose.share", "budget_table.row_sums"]
     assert json.loads((tmp_path / "accepted_checks.jsonl").read_text().splitlines()[0])["page"] == 21
     out = apply_acceptances([failed, other], entries, "r1")
     assert out[0].accepted and not out[0].blocking and not out[0].passed

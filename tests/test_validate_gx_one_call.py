@@ -5,7 +5,7 @@ import pandas as pd
 from validate import gx_suites
 from validate.comparisons import at_least, at_most, equal
 
-KINDS = ("budget_execution", "project", "final_accounts", "prose", "no_such_kind")
+KINDS = ("budget_execution", "project", "budget_table", "prose", "no_such_kind")
 
 
 def comparisons():

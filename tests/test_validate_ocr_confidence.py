@@ -11,7 +11,7 @@ def cells(*rows):
 
 
 def test_each_unsure_cell_is_a_failed_warning_naming_page_cell_and_box():
-    got = ocr_confidence.checks(cells(
+    got = ocr_confidence.cell_checks(cells(
         dict(row=0, col=0, text="达成指标", page=5, x0=10.0, top=20.0, x1=60.0, bottom=35.0, confidence=0.42),
         dict(row=0, col=1, text="100%", page=5, x0=60.0, top=20.0, x1=90.0, bottom=35.0, confidence=0.97),
         dict(row=1, col=0, text="", page=5, x0=10.0, top=35.0, x1=60.0, bottom=50.0, confidence=None),
@@ -26,7 +26,7 @@ def test_each_unsure_cell_is_a_failed_warning_naming_page_cell_and_box():
 
 def test_a_confident_scan_passes_once_and_a_text_pdf_has_no_check():
     sure = cells(dict(row=0, col=0, text="合计", page=1, x0=0.0, top=0.0, x1=9.0, bottom=9.0, confidence=0.99))
-    assert [(c.passed, c.observed) for c in ocr_confidence.checks(sure, ValidateSettings())] == [(True, "lowest 0.99")]
+    assert [(c.passed, c.observed) for c in ocr_confidence.cell_checks(sure, ValidateSettings())] == [(True, "lowest 0.99")]
     text_pdf = cells(dict(row=0, col=0, text="合计", page=1, x0=0.0, top=0.0, x1=9.0, bottom=9.0, confidence=None))
-    assert ocr_confidence.checks(text_pdf, ValidateSettings()) == []
-    assert ocr_confidence.checks(pd.DataFrame(), ValidateSettings()) == []
+    assert ocr_confidence.cell_checks(text_pdf, ValidateSettings()) == []
+    assert ocr_confidence.cell_checks(pd.DataFrame(), ValidateSettings()) == []

@@ -30,7 +30,7 @@ def _holds(total: Decimal, parts: list[Decimal]) -> bool:
     """The sum check as validate builds it: values and half units from the printed text."""
     halves = [half_unit(_printed(p), p, Decimal("0.005")) for p in parts]
     tol = sum_tolerance(halves, half_unit(_printed(total), total, Decimal("0.005")))
-    return equal("t.sum", "error", "final_accounts", "t", "total = Σ parts", total, sum(parts, Decimal(0)),
+    return equal("t.sum", "error", "budget_table", "t", "total = Σ parts", total, sum(parts, Decimal(0)),
                  tol, _printed(total), "Σ").holds()
 
 

@@ -14,29 +14,18 @@ __all__ = ["CheckResult", "DEFAULT", "ValidateSettings", "apply_acceptances", "b
 
 
 def validate_report(rows, doc, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
-    """All checks of one report: table arithmetic (GX), prose against tables, document consistency,
-    OCR confidence."""
-    from validate import headlines
-    from validate import (budget_execution, coverage, document, final_accounts, forms, gx_suites, indicators,
-                          ocr_confidence, prose_checks, structure)
+    """All checks of one report. Every check module takes the same arguments (the report under
+    check, the settings) and returns Comparisons and CheckResults; the comparisons the printed
+    numbers confirm (validate/structure.py) run in one Great Expectations call."""
+    from validate import (budget_execution, budget_table, coverage, document, forms, gx_suites, headlines,
+                          indicators, ocr_confidence, prose_checks, structure)
+    from validate.comparisons import Comparison
+    from validate.report import Report
 
-    lines = rows.budget_lines
-    comparisons = []
-    comparisons += budget_execution.comparisons(lines, settings, rows.tables)
-    comparisons += final_accounts.comparisons(lines, settings)
-    figures = prose_checks.figures_of(doc)
-    comparisons += prose_checks.comparisons(figures, lines, settings)
-    form_checks = forms.comparisons(rows, settings)
-    comparisons += [c for c in form_checks if not isinstance(c, CheckResult)]
-    comparisons, unconfirmed = structure.confirmed(comparisons, settings)
-    results = gx_suites.run(comparisons, use_gx=settings.use_gx) + unconfirmed
-    results += [c for c in form_checks if isinstance(c, CheckResult)]
-    results += forms.deviation_checks(rows, settings)
-    results += forms.grade_checks(rows.report, settings)
-    results += coverage.checks(rows, settings)
-    results += prose_checks.word_checks(figures, settings)
-    results += indicators.checks(rows.indicators, settings)
-    results += document.checks(rows, doc, settings)
-    results += ocr_confidence.checks(rows.cells, settings)
-    results += headlines.checks(getattr(rows, "headlines", None), settings)
-    return results
+    report = Report(rows, doc)
+    found = [x for module in (budget_execution, budget_table, prose_checks, forms, coverage, indicators,
+                              document, ocr_confidence, headlines)
+             for x in module.checks(report, settings)]
+    comparisons, unconfirmed = structure.confirmed([x for x in found if isinstance(x, Comparison)], settings)
+    return gx_suites.run(comparisons, use_gx=settings.use_gx) + unconfirmed + \
+        [x for x in found if isinstance(x, CheckResult)]

@@ -54,6 +54,10 @@ def _title(t: pd.DataFrame) -> str:
     return str(title.iloc[0]) if not title.empty else "budget table"
 
 
+def checks(report, settings: ValidateSettings) -> list[Comparison]:
+    return comparisons(report.rows.budget_lines, settings, report.rows.tables)
+
+
 def comparisons(lines: pd.DataFrame, settings: ValidateSettings,
                 tables: pd.DataFrame | None = None) -> list[Comparison]:
     """Sums of an execution table and its rates (forms.py checks the rates of every form too,

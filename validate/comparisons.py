@@ -16,7 +16,7 @@ _EPS = 1e-6  # float noise on amounts converted from Decimal
 class Comparison:
     check: str  # stable dotted name
     severity: str
-    suite: str  # which GX suite runs it: the table kind (budget_execution, project, final_accounts, prose)
+    suite: str  # which GX suite runs it: the table kind (budget_execution, project, budget_table, prose)
     subject: str  # the line compared, e.g. 支出决算表 / 201 一般公共服务支出 / 基本支出
     claim: str  # what must hold, e.g. 本年支出合计 = 基本支出 + 项目支出
     observed: float

@@ -7,7 +7,8 @@ from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
 
-def checks(rows, settings: ValidateSettings) -> list[CheckResult]:
+def checks(report, settings: ValidateSettings) -> list[CheckResult]:
+    rows = report.rows
     return [CheckResult("coverage.unread", settings.document_severity, False,
                         observed=n.get("table_id"), expected="every table read",
                         message=n["message"], page=n.get("page"), table_id=n.get("table_id"))

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from normalize.final_accounts import budget_table_kind
-from validate.final_accounts import final_accounts_lines, not_applied
+from normalize.families.budget_table import budget_table_kind
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -90,58 +89,12 @@ def contents_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
     return out
 
 
-def blank_total_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
-    """A 合计 that is blank or zero while the 类 rows it covers are not."""
-    out = []
-    by_column: dict = {}
-    for x in final_accounts_lines(rows.budget_lines):
-        by_column.setdefault((x.table_id, x.measure), []).append(x)
-    for (table_id, measure), t in by_column.items():
-        total = next((x for x in t if x.label == "合计" and not x.code), None)
-        classes = [x for x in t if len(x.code) == 3 and x.amount is not None]
-        if total is None or not classes:
-            continue
-        if (total.amount is None or total.amount == 0) and any(c.amount != 0 for c in classes):
-            out.append(CheckResult("document.blank_total", settings.table_severity, False,
-                                   observed="blank" if total.amount is None else "0", expected="the sum of its rows",
-                                   message=f"{total.table_title}: 合计 / {measure} is blank or zero while "
-                                           f"its rows are not.", page=total.page, table_id=table_id))
-    return out
-
-
-def not_applied_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
-    """Totals whose parts the header does not tell: recorded as not applied (passed null)."""
-    return [CheckResult(check, settings.table_severity, None, message=message, page=page, table_id=table_id)
-            for check, message, page, table_id in not_applied(final_accounts_lines(rows.budget_lines))]
-
-
-def unit_checks(rows, settings: ValidateSettings) -> list[CheckResult]:
-    """A money table whose unit normalize could not tell: its amounts are kept as printed with a
-    null unit (never guessed as 元) and its arithmetic is not checked; say so, per table."""
-    lines = rows.budget_lines
-    if lines is None or lines.empty or "unit" not in lines.columns:
-        return []
-    loose = lines[lines["unit"].isna() & lines["value"].notna()]
-    out = []
-    for table_id, t in loose.groupby("table_id", sort=False):
-        title = t["table_title"].dropna()
-        title = str(title.iloc[0]) if not title.empty else "untitled table"
-        page = t["page"].dropna()
-        page = int(page.min()) if not page.empty else None
-        out.append(CheckResult("final.unit_unknown", settings.document_severity, False,
-                               observed=f"{len(t)} amounts without a unit", expected="单位：万元 / 元",
-                               message=f"{title} (p.{page}): no money unit declared in its caption or "
-                                       f"header; {len(t)} amounts kept as printed, unit null, not checked.",
-                               page=page, table_id=str(table_id)))
-    return out
-
-
-def checks(rows, doc, settings: ValidateSettings) -> list[CheckResult]:
+def checks(report, settings: ValidateSettings) -> list[CheckResult]:
+    rows, doc = report.rows, report.doc
     year = rows.report.get("fiscal_year") if isinstance(rows.report, dict) else None
     try:
         year = int(year) if year is not None and year == year else None
     except (TypeError, ValueError):
         year = None
     return year_checks(doc, year, settings) + placeholder_checks(doc, settings) + \
-        contents_checks(doc, settings) + blank_total_checks(rows, settings) + \
-        not_applied_checks(rows, settings) + unit_checks(rows, settings)
+        contents_checks(doc, settings)

@@ -238,6 +238,12 @@ def grade_checks(report: dict, settings: ValidateSettings) -> list[CheckResult]:
                                 f"(优 ≥ 90, 良 80–90, 中 60–80, 差 < 60).")]
 
 
+def checks(report, settings: ValidateSettings) -> list:
+    """Every performance form's arithmetic (comparisons), deviations and grade."""
+    rows = report.rows
+    return comparisons(rows, settings) + deviation_checks(rows, settings) + grade_checks(rows.report, settings)
+
+
 def comparisons(rows, settings: ValidateSettings) -> list:
     """Comparisons (run by GX) and not-applied CheckResults of every performance form."""
     lines = _form_lines(rows)

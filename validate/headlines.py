@@ -25,7 +25,11 @@ def _amount(value, item: str) -> str:
     return f"{Decimal(str(value)):,.2f} {unit}"
 
 
-def checks(headlines: pd.DataFrame | None, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
+def checks(report, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
+    return agreement_checks(getattr(report.rows, "headlines", None), settings)
+
+
+def agreement_checks(headlines: pd.DataFrame | None, settings: ValidateSettings = DEFAULT) -> list[CheckResult]:
     """One check per headline that another table prints too: passed when every such table
     prints the same figure. Headlines no other table prints are not checked."""
     out: list[CheckResult] = []

@@ -23,7 +23,11 @@ def _where(r: pd.Series) -> str:
     return " / ".join(parts)
 
 
-def checks(indicators: pd.DataFrame, settings: ValidateSettings) -> list[CheckResult]:
+def checks(report, settings: ValidateSettings) -> list[CheckResult]:
+    return indicator_checks(report.rows.indicators, settings)
+
+
+def indicator_checks(indicators: pd.DataFrame, settings: ValidateSettings) -> list[CheckResult]:
     out: list[CheckResult] = []
     if indicators is None or indicators.empty:
         return out

@@ -11,7 +11,11 @@ CHECK = "ocr.low_confidence"
 _TEXT_CHARS = 40  # enough of the cell's text to find it on the page
 
 
-def checks(cells: pd.DataFrame, settings: ValidateSettings) -> list[CheckResult]:
+def checks(report, settings: ValidateSettings) -> list[CheckResult]:
+    return cell_checks(report.rows.cells, settings)
+
+
+def cell_checks(cells: pd.DataFrame, settings: ValidateSettings) -> list[CheckResult]:
     """For a report with OCR cells: a failed warning per low-confidence cell, else one pass."""
     read = cells[cells.confidence.notna()] if "confidence" in cells else cells.iloc[0:0]
     if read.empty:

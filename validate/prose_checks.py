@@ -30,7 +30,7 @@ import regex
 
 from extract.prose_lines import Paragraph
 from validate.comparisons import Comparison, equal, fmt_number
-from validate.final_accounts import final_accounts_lines, find, norm_label
+from validate.budget_table import Line, find, in_yuan, lines_of, norm_label
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -54,7 +54,7 @@ _BUDGET = regex.compile(r"(?:年初)?预算(?:数)?为" + _NUM + r"万元[，,]�
 _WORD = regex.compile(r"决算数(?:与预算数)?(基本持平|持平|大于预算数|小于预算数|等于预算数|高于预算数|低于预算数)")
 _ITEM = regex.compile(r"([^（）。，]+)（类）(?:([^（）。，]+)（款）)?(?:([^（）。，]+)（项）)?")
 
-# Prose subject → (table kind, row label, columns to read) in final_accounts.py's terms.
+# Prose subject → (table kind, row label, columns to read) in budget_table.py's terms.
 SUBJECTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "收入支出总计": ("summary", "总计", ()),
     "本年收入合计": ("summary", "本年收入合计", ()),
@@ -255,7 +255,15 @@ def figures_of(doc) -> list[Figure]:
     return out
 
 
-def comparisons(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
+def checks(report, settings: ValidateSettings) -> list:
+    """Prose against the tables and against its own arithmetic (comparisons), and its words."""
+    return comparisons(report.figures, report.rows.budget_lines, settings, report.table_lines) + \
+        word_checks(report.figures, settings)
+
+
+def comparisons(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSettings,
+                table_lines: list[Line] | None = None) -> list[Comparison]:
+    """`table_lines`: the report's budget-table lines, when the caller has them already."""
     out: list[Comparison] = []
     sev = settings.prose_severity
     rate_tol = Decimal(str(settings.rate_tolerance_points))
@@ -299,7 +307,7 @@ def comparisons(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSe
             out.append(equal("prose.budget_rate", sev, SUITE, f"p.{f.page} 「{_clip(f.sentence)}」",
                              "完成预算的 P% = 支出决算 / 年初预算", pct, computed, tol, f"{f.raws[2]}%",
                              f"{f.raws[1]} / {f.raws[0]} = {fmt_number(computed, 4)}%", f.page))
-    out += _against_tables(figures, lines, settings)
+    out += _against_tables(figures, lines_of(lines) if table_lines is None else table_lines, settings)
     out += _against_execution_table(figures, lines, settings)
     return out
 
@@ -323,8 +331,8 @@ def _comparable(subject: str, line) -> bool:
     return not any(w in line.table_title and w not in subject for w in _ONE_FUND)
 
 
-def _against_tables(figures: list[Figure], lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
-    fa = [x for x in final_accounts_lines(lines) if not _LINE_NUMBER.search(x.measure or "")]
+def _against_tables(figures: list[Figure], table_lines: list[Line], settings: ValidateSettings) -> list[Comparison]:
+    fa = [x for x in in_yuan(table_lines) if not _LINE_NUMBER.search(x.measure or "")]
     if not fa:
         return []
     out = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 from extract.model import Table
 from normalize.anatomy import Anatomy
 from normalize.families.base import MIN_SCORE, Family, FamilyRows
-from normalize.families.budget_tables import BudgetTables
+from normalize.families.budget_table import BudgetTable
 from normalize.families.packed import PackedIndicators
 from normalize.families.performance import PERFORMANCE_FAMILIES
 
 # Each family's name is the `tables.kind` of the tables it reads.
-FAMILIES: tuple[Family, ...] = (PackedIndicators(), *PERFORMANCE_FAMILIES, BudgetTables())
+FAMILIES: tuple[Family, ...] = (PackedIndicators(), *PERFORMANCE_FAMILIES, BudgetTable())
 
 
 def best_family(table: Table, anatomy: Anatomy) -> tuple[Family | None, float]:

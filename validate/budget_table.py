@@ -19,10 +19,11 @@ import pandas as pd
 import regex
 
 from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_tolerance
+from validate.result import CheckResult
 from validate.settings import ValidateSettings
 from normalize.vocab import KNOWN_PARTS, THREE_PUBLIC_PARTS
 
-SUITE = "final_accounts"
+SUITE = "budget_table"
 _NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
 _SPACE = regex.compile(r"\s+")
 _OF_WHICH = regex.compile(r"^其中[:：]?")
@@ -76,23 +77,17 @@ class Line:
     row_level: int | None = None  # depth of a numbered line: 一、 0 > （一） 1 > 1. 2 > （1） 3
 
 
-_last: tuple[object, list[Line]] | None = None  # table checks, prose and document checks share one conversion
-
-
-def all_budget_table_lines(lines: pd.DataFrame) -> list[Line]:
-    """The money lines of 决算/预算 tables, those of tables without a known unit included."""
-    global _last
+def lines_of(lines: pd.DataFrame) -> list[Line]:
+    """The money lines of 决算/预算 tables, those of tables without a known unit included
+    (validate/report.Report derives them once per report)."""
     if lines is None or lines.empty:
         return []
-    if _last is not None and _last[0] is lines:
-        return _last[1]
-    _last = (lines, _convert(lines))
-    return _last[1]
+    return _convert(lines)
 
 
-def final_accounts_lines(lines: pd.DataFrame) -> list[Line]:
-    """The money lines (yuan) of 决算/预算 tables (not self-evaluation budget tables nor project blocks)."""
-    return [x for x in all_budget_table_lines(lines) if x.unit == "元"]
+def in_yuan(every: list[Line]) -> list[Line]:
+    """The lines of tables whose unit normalize knows (amounts in yuan): the ones checked."""
+    return [x for x in every if x.unit == "元"]
 
 
 def _convert(lines: pd.DataFrame) -> list[Line]:
@@ -183,7 +178,7 @@ def row_sums(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
                 continue
             label = f"{total.code} {total.label}" if total.code else total.label or total.line_label
             name = _column_name(total.path)
-            out.append(_compare("final.row_sums", settings, f"{title} / {label.strip()} / {name}",
+            out.append(_compare("budget_table.row_sums", settings, f"{title} / {label.strip()} / {name}",
                                 f"{name} = {' + '.join(_column_name(p.path) for p in parts)}",
                                 total, parts, identity=f"row_sums|{total.logical}|{total.block}|{total.path}",
                                 known=total.kind == "three_public" or _known_partition(parts)))
@@ -204,14 +199,14 @@ def not_applied(fa: list[Line]) -> list[tuple[str, str, int | None, str]]:
         if x.role != "unexplained" or (x.logical, x.table_title, x.path) in seen:
             continue
         seen.add((x.logical, x.table_title, x.path))
-        out.append(("final.row_sums",
+        out.append(("budget_table.row_sums",
                     f"{x.table_title} / {x.path}: not applied, the header does not tell which "
                     f"columns add up to this total", x.page, x.table_id))
     for (_, title), t in _groups(fa, "logical", "table_title").items():
         by_measure = _groups(t, "measure")
         codes = sorted({c for m in by_measure.values() for c in repeated_codes(m)})
         if codes:
-            out.append(("final.code_hierarchy",
+            out.append(("budget_table.code_hierarchy",
                         f"{title}: not applied, codes {', '.join(codes[:5])} are printed on more than "
                         f"one row (a cross-classification), so sums by code cannot be read",
                         t[0].page, t[0].table_id))
@@ -252,7 +247,7 @@ def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Compariso
                 children = [c for c in levels[n + 2] if c.code.startswith(row.code)]
                 if not children or (row.amount is None and all(c.amount is None for c in children)):
                     continue
-                out.append(_compare("final.code_hierarchy", settings,
+                out.append(_compare("budget_table.code_hierarchy", settings,
                                     f"{row.table_title} / {row.code} {row.label} / {measure}",
                                     f"{level} {row.code} = Σ of its {len(children)} {child_level}", row, children,
                                     known=True))
@@ -273,14 +268,14 @@ def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
         classes = [] if repeated_codes(t) else _coded(t, 3)
         total = _labelled(t, "合计")
         if total is not None and classes:
-            out.append(_compare("final.total_row", settings, f"{title} / 合计 / {measure}",
+            out.append(_compare("budget_table.total_row", settings, f"{title} / 合计 / {measure}",
                                 f"合计 = Σ of its {len(classes)} 类", total, classes, known=True))
         if kind == "gpb_basic" and classes:
             for label, prefixes in (("人员经费合计", _PERSONNEL), ("公用经费合计", _PUBLIC)):
                 row = _labelled(t, label)
                 parts = [c for c in classes if c.code in prefixes]
                 if row is not None and parts:
-                    out.append(_compare("final.total_row", settings, f"{title} / {label} / {measure}",
+                    out.append(_compare("budget_table.total_row", settings, f"{title} / {label} / {measure}",
                                         f"{label} = Σ {'/'.join(p.code for p in parts)}", row, parts, known=True))
         if not classes:
             out += _numbered_sums(t, settings, f"{title} / {measure}")
@@ -301,7 +296,7 @@ def _numbered_sums(t: list[Line], settings: ValidateSettings, where: str) -> lis
             top = min(x2.row_level for x2 in listed)
             parts = [x2 for x2 in listed if x2.row_level == top]
             if any(p.amount is not None for p in parts):
-                out.append(_compare("final.total_row", settings, f"{where} / {x.line_label}",
+                out.append(_compare("budget_table.total_row", settings, f"{where} / {x.line_label}",
                                     f"{x.label} = Σ of the {len(parts)} numbered lines above it", x, parts,
                                     identity=f"numbered_total|{x.logical}"))
             break
@@ -313,7 +308,7 @@ def _numbered_sums(t: list[Line], settings: ValidateSettings, where: str) -> lis
             if not children or y.row_level == children[0].row_level:
                 children.append(y)
         if children and any(c.amount is not None for c in children):
-            out.append(_compare("final.numbered_lines", settings, f"{where} / {x.line_label}",
+            out.append(_compare("budget_table.numbered_lines", settings, f"{where} / {x.line_label}",
                                 f"{x.label} = Σ of the {len(children)} lines numbered under it", x, children,
                                 identity=f"numbered_lines|{x.logical}"))
     return out
@@ -355,12 +350,12 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     out = []
     for subject, a, b in _pairs(fa):
         if a is not None and b is not None:
-            out.append(_compare("final.cross_table", settings, subject, "the same figure in both tables", a, [b], known=True))
+            out.append(_compare("budget_table.cross_table", settings, subject, "the same figure in both tables", a, [b], known=True))
     gpb_basic = find(fa, "gpb_expenditure", "合计", measures=("基本支出",))
     personnel = find(fa, "gpb_basic", "人员经费合计", measures=("决算数",))
     public = find(fa, "gpb_basic", "公用经费合计", measures=("决算数",))
     if gpb_basic is not None and personnel is not None and public is not None:
-        out.append(_compare("final.cross_table", settings, "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",
+        out.append(_compare("budget_table.cross_table", settings, "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",
                             "基本支出 = 人员经费合计 + 公用经费合计", gpb_basic, [personnel, public], known=True))
     # 类 lines of the 总表 against the 类 rows of the 支出决算表 (same name), and the 财政拨款总表
     # against the 一般公共预算财政拨款支出决算表.
@@ -374,7 +369,7 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
             b = find(fa, detail_kind, label, measures=_SPENT, code_digits=3)
             if a is None or b is None:
                 continue
-            out.append(_compare("final.cross_table", settings, f"{label}: {a.table_title} vs {b.table_title}",
+            out.append(_compare("budget_table.cross_table", settings, f"{label}: {a.table_title} vs {b.table_title}",
                                 "the same figure in both tables", a, [b], known=True))
     # a 收支总表 balances: 收入总计 = 支出总计 (each block a side, or a classification of 支出)
     for _, t in _groups([x for x in fa if x.kind in ("summary", "appropriation_summary")],
@@ -382,7 +377,7 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
         income = next((x for x in t if x.label in ("收入总计", "收入合计") and x.amount is not None), None)
         spent = [x for x in t if x.label in ("支出总计", "支出合计") and x.amount is not None]
         for x in spent if income is not None else []:
-            out.append(_compare("final.cross_table", settings, f"{x.table_title} / {x.label}",
+            out.append(_compare("budget_table.cross_table", settings, f"{x.table_title} / {x.label}",
                                 f"收入总计 = {x.label}", income, [x], known=True))
     return out
 
@@ -411,7 +406,7 @@ def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSetting
     # A part printed blank has no line: it counts as zero, as long as most parts are printed.
     vehicle = g.get("公务用车购置及运行费")
     if vehicle is not None and any(p in g for p in vehicle_parts):
-        out.append(_compare("final.three_public", settings, f"{where} / 公务用车购置及运行费",
+        out.append(_compare("budget_table.three_public", settings, f"{where} / 公务用车购置及运行费",
                             "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts if p in g],
                             known=True))
     total = g.get("合计")
@@ -419,7 +414,7 @@ def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSetting
     parts = [g[p] for p in ("因公出国（境）费",) if p in g] + car + [g[p] for p in ("公务接待费",) if p in g]
     groups_present = sum(("因公出国（境）费" in g, bool(car), "公务接待费" in g))
     if total is not None and groups_present >= 2:
-        out.append(_compare("final.three_public", settings, f"{where} / 三公经费合计",
+        out.append(_compare("budget_table.three_public", settings, f"{where} / 三公经费合计",
                             "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费", total, parts,
                             known=True))
     return out
@@ -464,7 +459,7 @@ def unit_guard(every: list[Line], settings: ValidateSettings) -> list[Comparison
         if k is None:
             continue
         unit_a, unit_b = a.unit or "unit unknown", b.unit or "unit unknown"
-        out.append(equal("final.unit_guard", settings.table_severity, SUITE, subject,
+        out.append(equal("budget_table.unit_guard", settings.table_severity, SUITE, subject,
                          "the same total lands at one scale in both tables", k, 0, 0,
                          f"{fmt_number(a.amount)} ({unit_a}, {a.table_title} p.{a.page})",
                          f"{fmt_number(b.amount)} ({unit_b}, {b.table_title} p.{b.page}) at the same scale",
@@ -472,10 +467,59 @@ def unit_guard(every: list[Line], settings: ValidateSettings) -> list[Comparison
     return out
 
 
-def comparisons(lines: pd.DataFrame, settings: ValidateSettings) -> list[Comparison]:
-    every = all_budget_table_lines(lines)
-    fa = [x for x in every if x.unit == "元"]
+def comparisons(lines: pd.DataFrame | list[Line], settings: ValidateSettings) -> list[Comparison]:
+    """Every arithmetic comparison of the report's 决算 / 预算 tables."""
+    every = lines if isinstance(lines, list) else lines_of(lines)
+    fa = in_yuan(every)
     if not every:
         return []
     return row_sums(fa, settings) + code_hierarchy(fa, settings) + total_rows(fa, settings) + \
         cross_tables(fa, settings) + three_public(fa, settings) + unit_guard(every, settings)
+
+
+def blank_totals(fa: list[Line], settings: ValidateSettings) -> list[CheckResult]:
+    """A 合计 that is blank or zero while the 类 rows it covers are not."""
+    out = []
+    for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
+        total = next((x for x in t if x.label == "合计" and not x.code), None)
+        classes = [x for x in t if len(x.code) == 3 and x.amount is not None]
+        if total is None or not classes:
+            continue
+        if (total.amount is None or total.amount == 0) and any(c.amount != 0 for c in classes):
+            out.append(CheckResult("budget_table.blank_total", settings.table_severity, False,
+                                   observed="blank" if total.amount is None else "0", expected="the sum of its rows",
+                                   message=f"{total.table_title}: 合计 / {measure} is blank or zero while "
+                                           f"its rows are not.", page=total.page, table_id=table_id))
+    return out
+
+
+def unknown_units(lines: pd.DataFrame, settings: ValidateSettings) -> list[CheckResult]:
+    """A money table of any family whose unit normalize could not tell: its amounts are kept as
+    printed with a null unit (never guessed as 元) and its arithmetic is not checked; say so, per
+    table."""
+    if lines is None or lines.empty or "unit" not in lines.columns:
+        return []
+    loose = lines[lines["unit"].isna() & lines["value"].notna()]
+    out = []
+    for table_id, t in loose.groupby("table_id", sort=False):
+        title = t["table_title"].dropna()
+        title = str(title.iloc[0]) if not title.empty else "untitled table"
+        page = t["page"].dropna()
+        page = int(page.min()) if not page.empty else None
+        out.append(CheckResult("budget_table.unit_unknown", settings.document_severity, False,
+                               observed=f"{len(t)} amounts without a unit", expected="单位：万元 / 元",
+                               message=f"{title} (p.{page}): no money unit declared in its caption or "
+                                       f"header; {len(t)} amounts kept as printed, unit null, not checked.",
+                               page=page, table_id=str(table_id)))
+    return out
+
+
+def checks(report, settings: ValidateSettings) -> list[Comparison | CheckResult]:
+    """The report's budget-table checks: arithmetic (comparisons), blank totals, totals whose parts
+    the header does not tell (not applied), tables without a unit."""
+    every = report.table_lines
+    fa = in_yuan(every)
+    return comparisons(every, settings) + blank_totals(fa, settings) + \
+        unknown_units(report.rows.budget_lines, settings) + \
+        [CheckResult(check, settings.table_severity, None, message=message, page=page, table_id=table_id)
+         for check, message, page, table_id in not_applied(fa)]

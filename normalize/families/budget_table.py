@@ -1,4 +1,10 @@
-"""部门决算 / 部门预算 tables (收入支出决算总表, 支出决算表, 收支预算总表, 三公经费 …) → budget lines.
+"""The budget-table family: 部门决算 / 部门预算 tables (收入支出决算总表, 支出决算表, 收支预算总表,
+三公经费 …) → budget lines.
+
+The lines carry what the table's anatomy decided, for validate to key on: `budget_table` (which
+standard table), `logical_table` (the first piece of a table continued over pages), `block` (a
+sub-table printed beside another), per column `measure_path` / `parent_path` / `measure_role` (the
+header tree) and per row `row_role` / `row_level` (totals, memo lines, numbered depth).
 
 The steps, each a function over plain data:
   header_end/column_paths (normalize.table_headers) → column_roles → split_blocks (side-by-side)
@@ -19,7 +25,8 @@ import regex
 from extract.model import Cell, Table
 from normalize import anatomy as table_anatomy
 from normalize.amounts import declared_unit, parse_number, to_yuan
-from normalize.anatomy import is_indicator_header
+from normalize.anatomy import Anatomy, is_indicator_header
+from normalize.families.base import Family, FamilyRows
 from normalize import vocab
 from normalize.vocab import squash
 from normalize.table_headers import (
@@ -59,7 +66,7 @@ def _header_texts(text_grid: list[list[str]], rows: int = 5) -> list[str]:
     return [squash(t) for row in text_grid[:rows] for t in row if t]
 
 
-def is_final_accounts_table(table: Table) -> bool:
+def is_budget_table(table: Table) -> bool:
     """A 部门决算/部门预算 table: known title, or at least two typical header cells."""
     grid = table.text_grid()
     texts = _header_texts(grid)
@@ -514,3 +521,24 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
             ctx["table_title"] = f"{title}（{'·'.join(block.name)}）"
         out += block_lines(grid, start, block, unit, ctx, carry)
     return out
+
+
+class BudgetTable(Family):
+    name = "budget_table"
+
+    def score(self, table: Table, anatomy: Anatomy) -> float:
+        if is_budget_table(table):
+            return 0.8
+        # a page of coded rows without header or caption: the continuation of the table before
+        return 0.6 if looks_continued(table) else 0.0
+
+    def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
+        state = context.get("state")
+        ctx = {k: v for k, v in context.items() if k != "state"}
+        lines = budget_lines(table, ctx, state=state if isinstance(state, dict) else None,
+                                            declared_unit=anatomy.unit)
+        notes = []
+        if any(ln["unit"] is None for ln in lines):
+            notes.append(f"amounts without a declared unit (no 单位：万元 / 元 on p.{table.page_start} "
+                         f"or in the header): kept as printed, unit null")
+        return FamilyRows(budget_lines=lines, notes=notes)

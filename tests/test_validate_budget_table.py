@@ -1,5 +1,5 @@
 """决算 table checks and prose checks on the real Putuo 2024 final accounts, on the rows the real
-normalizer emits (normalize.normalize_document → normalize.final_accounts.budget_lines)."""
+normalizer emits (normalize.normalize_document → normalize.families.budget_table.budget_lines)."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from normalize.document import normalize_document
-from validate import final_accounts, gx_suites, prose_checks, validate_report
+from validate import budget_table, gx_suites, prose_checks, validate_report
 from validate.settings import ValidateSettings
 
 PUTUO = "putuo-2024-finance-bureau-final-accounts.pdf"
@@ -22,7 +22,7 @@ def putuo(putuo_doc):
 
 def test_every_table_check_on_putuo_runs_and_passes(putuo):
     doc, rows = putuo
-    results = gx_suites.run(final_accounts.comparisons(rows.budget_lines, ValidateSettings()))
+    results = gx_suites.run(budget_table.comparisons(rows.budget_lines, ValidateSettings()))
     by_check = pd.Series([r.check for r in results]).value_counts().to_dict()
     failed = [r.message for r in results if not r.passed]
     assert failed == []
@@ -31,23 +31,23 @@ def test_every_table_check_on_putuo_runs_and_passes(putuo):
     assert by_check == {
         # each row with figures where a total column meets its parts: 合计 + 19 coded rows in each
         # of the three 类/款/项 tables, and the 7 支出 rows with figures of the 财政拨款总表
-        "final.row_sums": 20 + 20 + 20 + 7,
+        "budget_table.row_sums": 20 + 20 + 20 + 7,
         # each 类 and 款 with a figure, per measure column that has one: 8 + 8 + 2 (其他收入 / 项目
         # 支出: only 201 and 20106) in each 类/款/项 table, and the 4 类 of the 基本支出决算表
-        "final.code_hierarchy": 18 + 18 + 18 + 4,
+        "budget_table.code_hierarchy": 18 + 18 + 18 + 4,
         # 合计 = Σ 类 per measure (3 + 3 + 3), 本年收入/支出合计 = Σ numbered lines in the two
         # 总表 (2 + 3), 人员经费合计 and 公用经费合计
-        "final.total_row": 9 + 5 + 2,
+        "budget_table.total_row": 9 + 5 + 2,
         # the 4 类 of 支出决算表 in two 总表s, 3 totals across tables, 基本支出 = 人员 + 公用经费
-        "final.cross_table": 8 + 3 + 1,
+        "budget_table.cross_table": 8 + 3 + 1,
         # the 3 totals printed in two tables land at one scale
-        "final.unit_guard": 3,
+        "budget_table.unit_guard": 3,
     }
     # The known facts: 2,336.91 + 603.14 = 2,940.05 in the 支出决算表; 326.71 vs 326.72 agrees within rounding.
     assert any(r.observed == "2,940.05 万元" and r.expected == "2,336.91 + 603.14 = 2,940.05 万元"
-               for r in results if r.check == "final.row_sums")
+               for r in results if r.check == "budget_table.row_sums")
     assert any("社会保障和就业支出" in r.message and r.observed == "326.71 万元" and r.passed
-               for r in results if r.check == "final.cross_table")
+               for r in results if r.check == "budget_table.cross_table")
 
 
 def test_a_wrong_amount_fails_and_names_its_line(putuo):
@@ -58,10 +58,10 @@ def test_a_wrong_amount_fails_and_names_its_line(putuo):
     assert wrong.sum() == 1
     lines.loc[wrong, "value"] = Decimal("15036200.00")  # 1,503.62 万元 instead of 1,503.52
     lines.loc[wrong, "raw"] = "1,503.62"
-    results = gx_suites.run(final_accounts.comparisons(lines, ValidateSettings()))
+    results = gx_suites.run(budget_table.comparisons(lines, ValidateSettings()))
     failed = [r for r in results if not r.passed]
-    assert {r.check for r in failed} == {"final.row_sums", "final.code_hierarchy"}  # 合计 = Σ 类 is untouched
-    row_sum = next(r for r in failed if r.check == "final.row_sums")
+    assert {r.check for r in failed} == {"budget_table.row_sums", "budget_table.code_hierarchy"}  # 合计 = Σ 类 is untouched
+    row_sum = next(r for r in failed if r.check == "budget_table.row_sums")
     assert "2010601 行政运行 / 本年支出合计" in row_sum.message
     assert row_sum.observed == "1,511.89 万元" and row_sum.expected.endswith("1,511.99 万元")
     assert row_sum.page == 10 and row_sum.severity == "error"
@@ -166,8 +166,8 @@ def test_the_normalizer_emits_every_printed_figure_once_and_nothing_else(putuo):
 def test_the_normalizer_rows_pass_every_table_check(putuo):
     doc, rows = putuo
     results = validate_report(rows, doc)
-    table = [r for r in results if r.check.startswith("final.")]
+    table = [r for r in results if r.check.startswith("budget_table.")]
     assert [r.message for r in table if not r.passed] == []
-    assert len(table) == sum({"final.row_sums": 67, "final.code_hierarchy": 58, "final.total_row": 16,
-                              "final.cross_table": 12, "final.unit_guard": 3}.values())  # derived above, from the pages
+    assert len(table) == sum({"budget_table.row_sums": 67, "budget_table.code_hierarchy": 58, "budget_table.total_row": 16,
+                              "budget_table.cross_table": 12, "budget_table.unit_guard": 3}.values())  # derived above, from the pages
     assert sorted(r.check for r in results if not r.passed) == ["prose.matches_table", "prose.share"]

@@ -13,7 +13,7 @@ from conftest import corpus_pdf
 from extract import read_document
 from extract.model import Table
 from normalize.document import normalize_document, table_kind
-from normalize.final_accounts import budget_lines, build_code, clean_label, is_final_accounts_table
+from normalize.families.budget_table import budget_lines, build_code, clean_label, is_budget_table
 from normalize.table_headers import header_end, measure_names
 
 WAN = Decimal(10000)
@@ -116,7 +116,7 @@ def test_label_less_table_takes_its_line_label_from_the_header():
          ["预算数", "决算数", "预算数", "决算数", "预算数", "决算数"],
          ["0.95", "", "", "", "0.95", "0.50"]],
         spans={(0, 0): (1, 2), (0, 2): (1, 2), (0, 4): (1, 2)}, title="财政拨款“三公”经费支出决算表")
-    assert is_final_accounts_table(t)
+    assert is_budget_table(t)
     lines = budget_lines(t, {})
     assert [(ln["line_label"], ln["measure"], ln["value"]) for ln in lines] == [
         ("合计", "预算数", Decimal("9500.00")), ("公务接待费", "预算数", Decimal("9500.00")),
@@ -149,10 +149,10 @@ def test_self_evaluation_and_indicator_tables_are_not_claimed():
     indicators = make_table([["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
                              ["产出指标", "数量指标", "受理量", "≥100件", "120件"]])
     units = make_table([["序号", "单位名称", "备注"], ["1", "上海市普陀区财政局（本级）", ""]])
-    assert not any(is_final_accounts_table(t) for t in (budget, indicators, units))
-    assert is_final_accounts_table(EXPENDITURE)
+    assert not any(is_budget_table(t) for t in (budget, indicators, units))
+    assert is_budget_table(EXPENDITURE)
     untitled = make_table(EXPENDITURE.text_grid())  # recognised by its header alone
-    assert is_final_accounts_table(untitled)
+    assert is_budget_table(untitled)
 
 
 def test_clean_label_removes_layout_spaces_only_around_cjk():
@@ -269,7 +269,7 @@ def test_putuo_basic_expenditure_halves_and_three_public_costs():
 def test_putuo_tables_recognised():
     doc, rows = normalized(PUTUO)
     kinds = dict(zip(rows.tables["table_id"], rows.tables["kind"]))
-    assert list(kinds.values()) == ["other"] + ["final_accounts"] * 9  # the unit list is not one
+    assert list(kinds.values()) == ["other"] + ["budget_table"] * 9  # the unit list is not one
 
 
 JIANGSU_TABLES = "jiangsu-2019-party-office-budget-tables.pdf"
@@ -303,13 +303,13 @@ def test_jiangsu_text_document_has_no_phantom_budget_lines():
     # Its tables are published separately (具体公开表样附后): prose only.
     doc, rows = normalized("jiangsu-2019-party-office-budget-text.pdf")
     assert rows.report["report_kind"] == "budget"
-    assert not any(table_kind(t) == "final_accounts" and budget_lines(t, {}) for t in doc.tables)
+    assert not any(table_kind(t) == "budget_table" and budget_lines(t, {}) for t in doc.tables)
 
 
 def test_template_tables_are_recognised_and_blank():
     doc, rows = normalized("shanghai-final-accounts-template.pdf")
     kinds = list(rows.tables["kind"])
-    assert kinds.count("final_accounts") == 9 and kinds[0] == "other"
+    assert kinds.count("budget_table") == 9 and kinds[0] == "other"
     assert rows.budget_lines.empty  # the template prints no numbers
 
 
@@ -328,7 +328,7 @@ _TOKENS = st.sampled_from(["", "-", "项目", "类", "款", "项", "科目编码
 def test_any_grid_of_budget_words_gives_lines_or_none_but_never_crashes(rows, unit):
     width = max(len(r) for r in rows)
     t = make_table([r + [""] * (width - len(r)) for r in rows], unit=unit, title="支出决算表")
-    is_final_accounts_table(t)
+    is_budget_table(t)
     for ln in budget_lines(t, {}):
         # a table with no declared unit keeps its amounts as printed, unit null (never 元)
         assert ln["unit"] in (("元", "%") if unit else (None, "%")) and ln["raw"].strip() not in ("", "-")
@@ -337,4 +337,4 @@ def test_any_grid_of_budget_words_gives_lines_or_none_but_never_crashes(rows, un
 
 def test_empty_table_gives_no_lines():
     empty = Table(cells=[], page_start=1, page_end=1, title="支出决算表")
-    assert budget_lines(empty, {}) == [] and is_final_accounts_table(empty)
+    assert budget_lines(empty, {}) == [] and is_budget_table(empty)
