@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import regex
 
 # Han characters plus CJK punctuation and full-width forms: spaces between two of these are layout,
@@ -29,6 +30,8 @@ def dedupe_chars(chars: Sequence[Char], tolerance: float) -> list[Char]:
     in a glyph's own cell or the next one on the side of the cell's middle it falls, so four
     lookups a glyph.
     """
+    if _no_repeats(chars, max(2 * tolerance, 1.0)):
+        return list(chars)  # most pages: no glyph has a twin of its text nearby, nothing to drop
     kept: list[Char] = []
     seen: dict[tuple[str, int, int], list[Char]] = {}
     cell = max(2 * tolerance, 1.0)
@@ -44,6 +47,36 @@ def dedupe_chars(chars: Sequence[Char], tolerance: float) -> list[Char]:
             kept.append(ch)
             seen.setdefault((text, kx, ky), []).append(ch)
     return kept
+
+
+def _no_repeats(chars: Sequence[Char], cell: float) -> bool:
+    """True when no two glyphs of the same text lie in the same or neighbouring cells of a grid of
+    `cell` points (a repeat within the tolerance, at most half a cell, always does): then
+    dedupe_chars keeps every glyph. Array operations over the page, so the common page costs a
+    few vector passes instead of four dict lookups a glyph. False (check glyph by glyph) when it
+    cannot tell: texts of more than one character, coordinates off any sane page."""
+    n = len(chars)
+    if n < 2:
+        return True
+    try:
+        codes = np.fromiter((ord(ch["text"]) for ch in chars), dtype=np.int64, count=n)
+    except TypeError:  # a text of two characters (a ligature) or none
+        return False
+    x = np.fromiter((ch["x0"] for ch in chars), dtype=np.float64, count=n)
+    y = np.fromiter((ch["top"] for ch in chars), dtype=np.float64, count=n)
+    kx, ky = np.floor(x / cell), np.floor(y / cell)
+    if not (np.isfinite(kx).all() and np.isfinite(ky).all()) or \
+            min(kx.min(), ky.min()) < -4000 or max(kx.max(), ky.max()) > 4000:
+        return False
+    keys = (codes << 26) | ((kx.astype(np.int64) + 4096) << 13) | (ky.astype(np.int64) + 4096)
+    distinct = np.unique(keys)
+    if len(distinct) < n:
+        return False  # two of one text in one cell
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            if (dx or dy) and np.isin(distinct + ((dx << 13) + dy), distinct, assume_unique=True).any():
+                return False
+    return True
 
 
 def is_cjk(ch: str) -> bool:
