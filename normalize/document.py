@@ -17,7 +17,7 @@ from normalize.amounts import parse_number, to_yuan
 from normalize.anatomy import Anatomy, anatomy
 from normalize.families import best_family
 from normalize.headlines import headlines_frame
-from normalize.report_meta import report_metadata
+from normalize.report_meta import contents, report_metadata
 from normalize.rows import ReportRows, frame
 from normalize.vocab import squash
 
@@ -191,7 +191,7 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
         report["warnings"] = "; ".join(filter(None, [report["warnings"], "no tables found"]))
     report.update(n_tables=len(doc.tables), n_indicators=len(indicators),
                   n_budget_lines=len(lines))
-    rows = ReportRows(report=report, tables=tables, cells=cells,
+    rows = ReportRows(report=report, tables=tables, cells=cells, contents=contents(doc),
                       indicators=frame("indicators", indicators),
                       budget_lines=frame("budget_lines", lines), notes=notes)
     rows.headlines = headlines_frame(rows.budget_lines, tables, report, cells)

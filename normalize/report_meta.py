@@ -110,3 +110,20 @@ def _project_unit(doc: Document) -> str | None:
                 if text.replace(" ", "") == "实施单位" and row[i + 1]:
                     return row[i + 1]
     return None
+
+
+def contents(doc) -> list[dict]:
+    """The tables a contents page (目录, on the first three pages) lists: their page, title and
+    standard kind (the budget family's reading of the title), for validate to find among the
+    tables normalize read."""
+    from normalize.families.budget_table import budget_table_kind
+
+    lines = [ln for ln in doc.lines if ln.page <= 3]
+    if not any(vocab.CONTENTS_HEADING.search(_squash(ln.text)) for ln in lines):
+        return []
+    out = []
+    for ln in lines:
+        m = vocab.CONTENTS_ITEM.match(vocab.CONTENTS_NOISE.sub("", ln.text))
+        if m:
+            out.append({"page": ln.page, "title": m.group(1), "kind": budget_table_kind(m.group(1), [])})
+    return out

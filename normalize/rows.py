@@ -118,5 +118,7 @@ class ReportRows:
     indicators: pd.DataFrame = field(default_factory=lambda: empty_frame("indicators"))
     budget_lines: pd.DataFrame = field(default_factory=lambda: empty_frame("budget_lines"))
     headlines: pd.DataFrame = field(default_factory=lambda: empty_frame("headlines"))
+    # the tables a contents page lists: {page, title, kind}
+    contents: list[dict] = field(default_factory=list)
     # what could not be read: {table_id, page, message}; validate/coverage.py reports them
     notes: list[dict] = field(default_factory=list)

@@ -236,6 +236,10 @@ SUB_MEASURE = regex.compile(r"^(?:其中|含|不含|扣除|剔除)|后(?:预算|
 KIND_TOTALS: tuple[tuple[regex.Pattern, tuple[regex.Pattern, ...]], ...] = (
     (regex.compile(r"三公"), tuple(p for k, p in THREE_PUBLIC_PARTS.items() if k != "合计")),
 )
+# A contents page (目录) and the tables it lists: 一、收支总表.
+CONTENTS_HEADING = regex.compile(r"目录")
+CONTENTS_ITEM = regex.compile(r"^[一二三四五六七八九十]+、(.+?表)$")
+CONTENTS_NOISE = regex.compile(r"[\s“”\"]")
 # Parts the budget system itself defines: a total of these is a known structure.
 KNOWN_PARTS = regex.compile(r"^(?:基本支出|项目支出|人员经费|公用经费|日常公用(?:经费|支出)|人员支出)$")
 # Numbered lines and their nesting depth: 一、 > （一） > 1. > （1） > ①.

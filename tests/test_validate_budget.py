@@ -32,8 +32,12 @@ def run(comparisons):
     return gx_suites.run(comparisons)
 
 
+# normalize filed the seed's execution table as kind `funding`: validate keys on that
+TABLES = frame("tables", [dict(report_id="seed", table_id="seed-t03", kind="funding")])
+
+
 def test_seed_budget_table_passes_every_check():
-    results = run(budget_execution.comparisons(seed_lines(), ValidateSettings()))
+    results = run(budget_execution.comparisons(seed_lines(), ValidateSettings(), TABLES))
     counts = {c: sum(r.check == c for r in results) for c in {r.check for r in results}}
     assert counts == {"budget.non_negative": 8, "budget.sources_equal_structure": 2, "budget.execution_rate": 4}
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
@@ -44,7 +48,7 @@ def test_seed_budget_table_passes_every_check():
 
 def test_a_wrong_execution_amount_is_named():
     lines = seed_lines({("基本支出", "全年执行数"): "5,698,467.10"})
-    failed = [r for r in run(budget_execution.comparisons(lines, ValidateSettings())) if not r.passed]
+    failed = [r for r in run(budget_execution.comparisons(lines, ValidateSettings(), TABLES)) if not r.passed]
     assert {r.check for r in failed} == {"budget.sources_equal_structure", "budget.execution_rate"}
     rate = next(r for r in failed if r.check == "budget.execution_rate")
     assert "资金结构：（1）基本支出" in rate.message and rate.observed == "97.57%"
@@ -55,7 +59,7 @@ def test_a_wrong_execution_amount_is_named():
 
 def test_negative_amount_and_total_line():
     rows = seed_lines({("其他资金", "全年预算数"): "-1.00"}).to_dict("records")
-    failed = [r for r in run(budget_execution.comparisons(frame("budget_lines", rows), ValidateSettings()))
+    failed = [r for r in run(budget_execution.comparisons(frame("budget_lines", rows), ValidateSettings(), TABLES))
               if not r.passed]
     assert "budget.non_negative" in {r.check for r in failed}
     # With a 合计 line, 基本支出 + 项目支出 must equal it.
@@ -63,7 +67,7 @@ def test_negative_amount_and_total_line():
         report_id="seed", table_id="seed-t03", row=5, table_title="预算执行情况", line_label="合计",
         line_group=None, line_item="合计", measure="全年预算数", value=Decimal("263254642.42"), unit="元",
         raw="263,254,642.42", page=5)]
-    results = run(budget_execution.comparisons(frame("budget_lines", rows), ValidateSettings()))
+    results = run(budget_execution.comparisons(frame("budget_lines", rows), ValidateSettings(), TABLES))
     total = next(r for r in results if r.check == "budget.structure_sums_to_total")
     assert not total.passed and total.observed == "263,254,642.42 元"
     assert total.expected == "5,829,955.00 + 257,424,688.42 = 263,254,643.42 元"
@@ -71,7 +75,7 @@ def test_negative_amount_and_total_line():
 
 def test_validate_report_plain_python_agrees_with_gx():
     rows = ReportRows(report={"report_id": "seed", "fiscal_year": 2024}, budget_lines=seed_lines(
-        {("项目支出", "执行率"): "99.90"}))
+        {("项目支出", "执行率"): "99.90"}), tables=TABLES)
     with_gx = validate_report(rows, None)
     without = validate_report(rows, None, ValidateSettings(use_gx=False))
     assert [(r.check, r.passed) for r in with_gx] == [(r.check, r.passed) for r in without]

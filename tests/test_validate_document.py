@@ -11,6 +11,8 @@ from conftest import corpus_pdf
 from extract.document import read_document
 from extract.model import Document, TextLine
 from normalize.rows import ReportRows, frame
+from normalize.document import normalize_document
+from validate.report import Report
 from validate import ValidateSettings, apply_acceptances, load_acceptances, record_acceptance, validate_report
 from validate import document, indicators
 from validate.result import CheckResult
@@ -40,8 +42,13 @@ def test_putuo_has_no_placeholder_or_year_problem(putuo_doc):
     assert document.placeholder_checks(doc, s) == []
     # 与2023年度相比 is a comparison; 截至2024年12月31日 is this year.
     assert document.year_checks(doc, 2024, s) == []
-    contents = document.contents_checks(doc, s)
+    contents = document.contents_checks(_report(doc), s)
     assert len(contents) == 9 and all(r.passed for r in contents)
+
+
+def _report(doc: Document) -> Report:
+    """The report under check: normalize decides what the contents lists and which tables it read."""
+    return Report(normalize_document(doc, {"report_id": "r", "source_path": doc.path}), doc)
 
 
 def _doc(*texts: tuple[int, str]) -> Document:
@@ -59,7 +66,7 @@ def test_year_mismatch_in_heading_and_period_end():
 
 def test_contents_table_missing():
     doc = _doc((2, "目 录"), (2, "一、收入支出决算总表"), (2, "二、支出决算表"))
-    found = document.contents_checks(doc, ValidateSettings())
+    found = document.contents_checks(_report(doc), ValidateSettings())
     assert [(r.expected, r.passed) for r in found] == [("收入支出决算总表", False), ("支出决算表", False)]
 
 

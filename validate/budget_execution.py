@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from validate.comparisons import Comparison, at_least, equal, fmt_amount, fmt_number, half_unit, sum_tolerance
+from validate.comparisons import Comparison, at_least, equal, fmt_amount, fmt_number, half_unit, rate, sum_tolerance
 from validate.settings import ValidateSettings
 
 SUITE = "budget_execution"
@@ -14,26 +14,13 @@ AMOUNT_MEASURES = ("全年预算数", "全年执行数", "年初预算数")
 _TOTAL_WORDS = ("合计", "总计", "小计", "年度资金总额", "总额")
 
 
-def execution_tables(lines: pd.DataFrame, tables: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+def execution_tables(lines: pd.DataFrame, tables: pd.DataFrame) -> list[pd.DataFrame]:
     """The budget execution tables of a report, as normalize decided them: the tables it filed as
-    kind `funding` (a self-evaluation's money block alone) in `tables`. Without `tables` (rows built
-    by hand), the lines of no 决算/预算 table and no project that carry 资金来源/资金结构 groups or
-    an 执行率."""
-    if lines.empty:
+    kind `funding` (a self-evaluation's money block alone)."""
+    if lines.empty or tables is None or tables.empty or "kind" not in tables.columns:
         return []
-    if tables is not None and not tables.empty and "kind" in tables.columns:
-        ids = set(tables.loc[tables["kind"] == "funding", "table_id"])
-        return [t for _, t in lines[lines["table_id"].isin(ids)].groupby("table_id", sort=False)]
-    out = []
-    own = lines if "budget_table" not in lines.columns else lines[lines["budget_table"].isna()]
-    for _, t in own.groupby("table_id", sort=False, dropna=False):
-        if t["project"].notna().any():
-            continue
-        has_groups = t["line_group"].isin([SOURCE, STRUCTURE]).any()
-        has_rate = (t["measure"] == "执行率").any() and (t["measure"] == "全年执行数").any()
-        if has_groups or has_rate:
-            out.append(t)
-    return out
+    ids = set(tables.loc[tables["kind"] == "funding", "table_id"])
+    return [t for _, t in lines[lines["table_id"].isin(ids)].groupby("table_id", sort=False)]
 
 
 def _value(t: pd.DataFrame, mask) -> tuple[Decimal | None, pd.Series | None]:
@@ -58,14 +45,11 @@ def checks(report, settings: ValidateSettings) -> list[Comparison]:
     return comparisons(report.rows.budget_lines, settings, report.rows.tables)
 
 
-def comparisons(lines: pd.DataFrame, settings: ValidateSettings,
-                tables: pd.DataFrame | None = None) -> list[Comparison]:
+def comparisons(lines: pd.DataFrame, settings: ValidateSettings, tables: pd.DataFrame) -> list[Comparison]:
     """Sums of an execution table and its rates (forms.py checks the rates of every form too,
     and records template placeholders as not applied; here they are left out)."""
     out: list[Comparison] = []
     sev = settings.table_severity
-    if tables is not None and (tables.empty or "kind" not in tables.columns):
-        tables = None  # rows built by hand, without the tables normalize files
     for t in execution_tables(lines, tables):
         title, table_id = _title(t), t["table_id"].iloc[0]
         amounts = t[t["unit"] == "元"]
@@ -114,18 +98,15 @@ def rate_comparisons(t: pd.DataFrame, title: str, check: str, suite: str,
     """执行率 = 全年执行数 / 全年预算数 × 100 on every line printing all three (0/0 printed 0 is fine)."""
     out = []
     for label, line in t.groupby("line_label", sort=False, dropna=True):
-        rate, rate_row = _value(line, line["measure"] == "执行率")
+        printed, rate_row = _value(line, line["measure"] == "执行率")
         budget, _ = _value(line, line["measure"] == "全年预算数")
         spent, _ = _value(line, line["measure"] == "全年执行数")
-        if rate is None or budget is None or spent is None:
+        if printed is None or budget is None or spent is None:
             continue
-        computed = Decimal(0) if budget == 0 else spent / budget * 100
-        if rate == 0 and computed != 0 and not line["measure"].isin(["分值", "得分"]).any() \
+        if printed == 0 and spent != 0 and budget != 0 and not line["measure"].isin(["分值", "得分"]).any() \
                 and "分值" in set(t["measure"]):
             continue  # 0.0% on a line whose 分值 / 得分 print --: a template placeholder
-        out.append(equal(check, settings.table_severity, suite, f"{title} / {label}",
-                         "执行率 = 全年执行数 / 全年预算数 × 100", rate, computed,
-                         settings.rate_tolerance_points, fmt_number(rate, 2, "%"),
-                         f"{fmt_number(spent)} / {fmt_number(budget)} = {fmt_number(computed, 4, '%')}",
-                         rate_row["page"], rate_row["table_id"]))
+        out.append(rate(check, settings.table_severity, suite, f"{title} / {label}",
+                        "执行率 = 全年执行数 / 全年预算数 × 100", printed, rate_row["raw"], spent, budget,
+                        settings.rate_tolerance_points, rate_row["page"], rate_row["table_id"]))
     return out

@@ -73,6 +73,19 @@ def at_least(check: str, severity: str, suite: str, subject: str, claim: str,
                       _page(page), table_id)
 
 
+def rate(check: str, severity: str, suite: str, subject: str, claim: str, printed: Decimal, raw: str | None,
+         numerator: Decimal, denominator: Decimal, tolerance_points: float, page=None,
+         table_id=None) -> Comparison:
+    """A printed rate (执行率, 结余率) = numerator / denominator × 100 (0 when nothing was budgeted),
+    within `tolerance_points` plus half a unit of its last printed digit: the one rate rule of
+    every table that prints one."""
+    computed = Decimal(0) if denominator == 0 else numerator / denominator * 100
+    tol = Decimal(str(tolerance_points)) + half_unit(raw, printed, Decimal("0.005"))
+    return equal(check, severity, suite, subject, claim, printed, computed, tol, fmt_number(printed, 2, "%"),
+                 f"{fmt_number(numerator)} / {fmt_number(denominator)} = {fmt_number(computed, 4, '%')}",
+                 page, table_id)
+
+
 def _page(page) -> int | None:
     try:
         return None if page is None or page != page else int(page)  # NaN != NaN

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import regex
 
-from normalize.families.budget_table import budget_table_kind
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -11,11 +10,6 @@ _CN_NUM = "〇零一二三四五六七八九"
 # A heading naming the report's own year, or a period-end date: these must be the report year.
 _YEAR_IN_HEADING = regex.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算|绩效|整体)")
 _PERIOD_END = regex.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
-_CONTENTS_ITEM = regex.compile(r"^[一二三四五六七八九十]+、(.+?表)$")
-
-
-def table_kind(title: str | None) -> str | None:
-    return budget_table_kind(title, [])
 
 
 def _text_lines(doc):
@@ -65,27 +59,25 @@ def placeholder_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
     return out
 
 
-def contents_checks(doc, settings: ValidateSettings) -> list[CheckResult]:
-    """Every table the contents page lists is present among the extracted tables."""
-    lines = [l for l in _text_lines(doc) if l.page <= 3]
-    if not any("目录" in "".join(l.text.split()) for l in lines):
-        return []
-    titles = {regex.sub(r"[\s“”\"]", "", t.title or "") for t in getattr(doc, "tables", None) or []}
-    kinds = {table_kind(t) for t in titles} - {None}  # a contents page lists titles: titles it is
-    body = "".join("".join(l.text.split()) for l in _text_lines(doc) if l.page > 3)
+def contents_checks(report, settings: ValidateSettings) -> list[CheckResult]:
+    """Every table the contents page lists (normalize read the list and each entry's standard
+    kind) is among the tables normalize read: the same title, the same standard kind, or named in
+    the text."""
+    rows, doc = report.rows, report.doc
+    squashed = {"".join((t.title or "").split()) for t in getattr(doc, "tables", None) or []} - {""}
+    lines = rows.budget_lines
+    kinds = set(lines["budget_table"].dropna()) if lines is not None and "budget_table" in lines else set()
+    body = "".join("".join(ln.text.split()) for ln in _text_lines(doc) if ln.page > 3)
     out = []
-    for l in lines:
-        m = _CONTENTS_ITEM.match(regex.sub(r"[\s“”\"]", "", l.text))
-        if not m:
-            continue
-        listed = m.group(1)
-        present = listed in titles or any(listed in t or t in listed for t in titles if t) or \
-            (table_kind(listed) in kinds and table_kind(listed) not in ("fund",)) or listed in body
+    for entry in getattr(rows, "contents", None) or []:
+        listed, kind = entry["title"], entry["kind"]
+        present = any(listed in t or t in listed for t in squashed) or \
+            (kind is not None and kind != "fund" and kind in kinds) or listed in body
         out.append(CheckResult("document.contents_tables_present", settings.document_severity, present,
                                observed="present" if present else "missing", expected=listed,
                                message=(f"The contents lists {listed} and the report has it." if present else
                                         f"The contents lists {listed} but no such table was found."),
-                               page=l.page))
+                               page=entry["page"]))
     return out
 
 
@@ -97,4 +89,4 @@ def checks(report, settings: ValidateSettings) -> list[CheckResult]:
     except (TypeError, ValueError):
         year = None
     return year_checks(doc, year, settings) + placeholder_checks(doc, settings) + \
-        contents_checks(doc, settings)
+        contents_checks(report, settings)

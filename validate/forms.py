@@ -18,6 +18,7 @@ import regex
 
 from normalize import vocab
 from validate.comparisons import Comparison, at_most, equal, fmt_number, half_unit
+from validate.comparisons import rate as rate_rule
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
@@ -95,8 +96,9 @@ def _line_values(line: pd.DataFrame) -> dict[str, pd.Series]:
     return {r["measure"]: r for _, r in line.iterrows()}
 
 
-def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettings) -> list:
-    """Per funding line: 全年预算 = 年初 + 年中调整; 结余 = 全年预算 − 执行; 执行率 and 结余率."""
+def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettings, rates: bool = True) -> list:
+    """Per funding line: 全年预算 = 年初 + 年中调整; 结余 = 全年预算 − 执行; 执行率 and 结余率
+    (`rates` False: a `funding` table, whose 执行率 validate/budget_execution.py checks)."""
     out: list = []
     sev = settings.table_severity
     for row, line in block.groupby("row", sort=True):
@@ -121,7 +123,7 @@ def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettin
                              fmt_number(rest), f"{fmt_number(bv)} − {fmt_number(sv)} = {fmt_number(bv - sv)}",
                              page, tid))
         for measure, num, what in (("执行率", sv, "执行数"), ("结余率", bv - sv, "结余")):
-            if measure not in v:
+            if measure not in v or (measure == "执行率" and not rates):
                 continue
             rate = _dec(v[measure]["value"])
             computed = Decimal(0) if bv == 0 else num / bv * 100
@@ -131,11 +133,9 @@ def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettin
                                        message=f"{label}: {measure} printed {v[measure]['raw']} beside -- cells is a "
                                                f"template placeholder, not checked.", page=page, table_id=tid))
                 continue
-            tol = Decimal(str(settings.rate_tolerance_points)) + half_unit(v[measure]["raw"], rate, Decimal("0.005"))
-            out.append(equal(f"project.{'execution_rate' if measure == '执行率' else 'balance_rate'}", sev, SUITE,
-                             label, f"{measure} = {what} / 全年预算 × 100", rate, computed, tol,
-                             fmt_number(rate, 2, "%"), f"{fmt_number(num)} / {fmt_number(bv)} = {fmt_number(computed, 4, '%')}",
-                             page, tid))
+            out.append(rate_rule(f"project.{'execution_rate' if measure == '执行率' else 'balance_rate'}", sev,
+                                 SUITE, label, f"{measure} = {what} / 全年预算 × 100", rate, v[measure]["raw"], num,
+                                 bv, settings.rate_tolerance_points, page, tid))
     return out
 
 
@@ -251,11 +251,12 @@ def comparisons(rows, settings: ValidateSettings) -> list:
     out: list = []
     if lines.empty:
         return out
+    funding = set(rows.tables.loc[rows.tables["kind"] == "funding", "table_id"])
     for (table_id, project), t in lines.groupby(["table_id", lines["project"].fillna("")], sort=False):
         subject = project or str(t["table_title"].dropna().iloc[0] if t["table_title"].notna().any() else table_id)
         money = t[t["line_item"] != "总分"]
         out += funding_comparisons(money, subject, settings)
-        out += line_comparisons(money, subject, settings)
+        out += line_comparisons(money, subject, settings, rates=table_id not in funding)
         form_ind = ind[(ind["table_id"] == table_id) & (ind["project"].fillna("") == project)] if not ind.empty else ind
         out += score_comparisons(t, form_ind, subject, table_id, settings)
     return out

@@ -47,8 +47,6 @@ _COMPARED = regex.compile(r"[与和同][^，。；,;]{0,30}?相比|同比|比|�
 _OPEN, _CLOSE = "（(【[", "）)】]"
 # A 行次 / 栏次 column numbers the lines; it is never an amount.
 _LINE_NUMBER = regex.compile(r"行次|栏次|项次|^序号$")
-# A table of one fund's money (一般公共预算支出预算表) is not where an unqualified 项目支出 is printed.
-_ONE_FUND = ("一般公共预算", "财政拨款", "政府性基金", "国有资本经营")
 _BUDGET = regex.compile(r"(?:年初)?预算(?:数)?为" + _NUM + r"万元[，,]支出决算(?:数)?为" + _NUM +
                         r"万元(?:[，,]完成(?:年初)?预算的" + _NUM + "%)?")
 _WORD = regex.compile(r"决算数(?:与预算数)?(基本持平|持平|大于预算数|小于预算数|等于预算数|高于预算数|低于预算数)")
@@ -317,18 +315,11 @@ def _clip(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-_ALL_FUNDS = ("summary", "income", "expenditure")  # kinds whose tables cover every fund
-
-
 def _comparable(subject: str, line) -> bool:
-    """A table figure a prose subject may be compared with: a money column, and, for a subject
-    about all the unit's money (基本支出, 项目支出, 本年支出合计), not a table of one fund
-    (一般公共预算支出预算表) unless the text names that fund."""
-    if _LINE_NUMBER.search(line.measure or ""):
-        return False
-    if line.kind not in _ALL_FUNDS:
-        return True
-    return not any(w in line.table_title and w not in subject for w in _ONE_FUND)
+    """A table figure a prose subject may be compared with: a money column. Which table a subject
+    reads (all funds, or one fund's table) is normalize's standard kind (SUBJECTS), never words
+    of the table's title."""
+    return not _LINE_NUMBER.search(line.measure or "")
 
 
 def _against_tables(figures: list[Figure], table_lines: list[Line], settings: ValidateSettings) -> list[Comparison]:
