@@ -137,11 +137,18 @@ def _groups(items: list[Line], *keys: str) -> dict[tuple, list[Line]]:
     return out
 
 
-def _sum_text(values: list[Decimal]) -> str:
-    shown = [fmt_number(v / 10000) for v in values]
+def _display(values: list[Decimal]) -> tuple[Decimal, str]:
+    """Show figures in 万元 when every one is a whole 0.01 万元 (how most tables print), else in 元
+    (上海 prints whole 元, 北京 万元 to six decimals): a reviewer sees the digits that differ."""
+    whole = all(v % 100 == 0 for v in values)
+    return (Decimal(10000), "万元") if whole else (Decimal(1), "元")
+
+
+def _sum_text(values: list[Decimal], scale: Decimal, unit: str) -> str:
+    shown = [fmt_number(v / scale) for v in values]
     if len(shown) > 6:
         shown = shown[:5] + [f"… ({len(values)} lines)"]
-    return " + ".join(shown) + f" = {fmt_number(sum(values, Decimal(0)) / 10000)} 万元"
+    return " + ".join(shown) + f" = {fmt_number(sum(values, Decimal(0)) / scale)} {unit}"
 
 
 def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, total: Line,
@@ -152,8 +159,9 @@ def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, t
     s = sum(values, Decimal(0))
     tol = sum_tolerance([p.half for p in parts], total.half)
     observed = total.amount if total.amount is not None else Decimal(0)
+    scale, unit = _display([observed, *values])
     return equal(check, settings.table_severity, SUITE, subject, claim, observed, s, tol,
-                 f"{fmt_number(observed / 10000)} 万元", _sum_text(values), total.page, total.table_id,
+                 f"{fmt_number(observed / scale)} {unit}", _sum_text(values, scale, unit), total.page, total.table_id,
                  identity, known)
 
 
