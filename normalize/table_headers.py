@@ -12,7 +12,7 @@ import regex
 
 from normalize.amounts import parse_number
 from normalize.vocab import (
-    GROUP_SUM_WORDS, KIND_TOTALS, NAMED_TOTAL, SUB_MEASURE, SUM_WORDS, squash,
+    GROUP_SUM_WORDS, KIND_TOTALS, MEASURE_QUALIFIER, NAMED_TOTAL, PERIOD_QUALIFIER, SUB_MEASURE, SUM_WORDS, squash,
 )
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
@@ -101,10 +101,22 @@ def specific_name(path: list[str]) -> str | None:
     return path[-1] if path else None
 
 
+def qualifiers(path: list[str], periods: bool = True) -> list[str]:
+    """The headers above a column that qualify its amounts: a change block (增减变化), the year
+    before (上年), and a year where `periods` (the table prints two side by side)."""
+    return [t for t in path[:-1] if MEASURE_QUALIFIER.match(t) and (periods or not PERIOD_QUALIFIER.match(t))]
+
+
 def measure_names(paths: list[list[str]]) -> list[str | None]:
-    """One name per column; where two columns share a name, their parent header is kept in front
-    (['年初结转和结余', '基本支出'] and ['年末结转和结余', '基本支出'] → '年初结转和结余·基本支出')."""
-    names = [specific_name(p) for p in paths]
+    """One name per column, with the headers that qualify it in front (增减变化情况·公务接待费,
+    2025年预算数·公务接待费 beside 2026年); where two columns share a name, their parent header is
+    kept in front (['年初结转和结余', '基本支出'] and ['年末结转和结余', '基本支出'] →
+    '年初结转和结余·基本支出')."""
+    periods = len({t for p in paths for t in p[:-1] if PERIOD_QUALIFIER.match(t)}) > 1
+    names = []
+    for p in paths:
+        name, above = specific_name(p), qualifiers(p, periods)
+        names.append("·".join([*above, name]) if name is not None and above and name not in above else name)
     shared = {n for n in names if n is not None and names.count(n) > 1}
     for i, name in enumerate(list(names)):
         if name not in shared:

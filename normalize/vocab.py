@@ -240,6 +240,14 @@ KIND_TOTALS: tuple[tuple[regex.Pattern, tuple[regex.Pattern, ...]], ...] = (
 CONTENTS_HEADING = regex.compile(r"目录")
 CONTENTS_ITEM = regex.compile(r"^[一二三四五六七八九十]+、(.+?表)$")
 CONTENTS_NOISE = regex.compile(r"[\s“”\"]")
+# Headers that qualify the amounts under them rather than name what they are amounts of: a year,
+# the year before, a change block. A cell under one keeps it in its measure (增减变化·公务接待费),
+# so a change or a prior-year figure never reads as the budget amount.
+# A period qualifies only where the table prints two side by side (2025年 | 2026年).
+PERIOD_QUALIFIER = regex.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|(?:本|当)年(?:度)?)(?:预算|决算|执行)?数?$")
+MEASURE_QUALIFIER = regex.compile(
+    r"^(?:(?:19|20)\d{2}年(?:度)?(?:预算|决算|执行)?数?|(?:上|本|当)年(?:度)?(?:预算|决算|执行)?数?|上年同期"
+    r"|.*(?:增减|变化|增长|比上年|同比).*)$")
 # Parts the budget system itself defines: a total of these is a known structure.
 KNOWN_PARTS = regex.compile(r"^(?:基本支出|项目支出|人员经费|公用经费|日常公用(?:经费|支出)|人员支出)$")
 # Numbered lines and their nesting depth: 一、 > （一） > 1. > （1） > ①.

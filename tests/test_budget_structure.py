@@ -216,3 +216,24 @@ def test_a_structure_the_numbers_do_not_confirm_is_not_applied_and_reported():
     assert sums and all(c.passed is None and "not applied" in c.message for c in sums)
     warned = named(results, "coverage.structure_unconfirmed")
     assert len(warned) == 1 and warned[0].severity == "warning" and "0 of the 3 rows" in warned[0].message
+
+
+# ---- the header path as the measure ---------------------------------------------------------
+
+def test_a_change_block_or_a_prior_year_stays_in_the_measure():
+    """A cell under 增减变化情况 › 公务接待费 is a change, never the budget amount; two years side by
+    side keep their year; a single year's header does not clutter every measure."""
+    header = [["单位名称", "2026年预算数", "", "2025年预算数", "", "增减变化情况", ""],
+              ["", "公务用车运行维护费", "公务接待费", "公务用车运行维护费", "公务接待费", "公务用车运行维护费", "公务接待费"]]
+    spans = {(0, 0): (2, 1), (0, 1): (1, 2), (0, 3): (1, 2), (0, 5): (1, 2)}
+    t = make_table(header + [["某局", "5.00", "4.45", "5.00", "5.45", "0.00", "-1.00"]], spans=spans,
+                   title="“三公”经费支出表")
+    rows, _ = checks_of(t)
+    measures = set(rows.budget_lines.measure)
+    assert measures == {"2026年预算数·公务用车运行维护费", "2026年预算数·公务接待费",
+                        "2025年预算数·公务用车运行维护费", "2025年预算数·公务接待费",
+                        "增减变化情况·公务用车运行维护费", "增减变化情况·公务接待费"}
+    one_year = make_table([["单位名称", "2026年预算数", ""], ["", "公务用车运行维护费", "公务接待费"],
+                           ["某局", "5.00", "4.45"]], spans={(0, 0): (2, 1), (0, 1): (1, 2)})
+    rows, _ = checks_of(one_year)
+    assert set(rows.budget_lines.measure) == {"公务用车运行维护费", "公务接待费"}

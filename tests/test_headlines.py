@@ -292,12 +292,7 @@ SLOW = {"beijing-2026-data-bureau-budget-scanned", "beijing-2026-statistics-bure
         "xian-2026-statistics-bureau-budget", "yantai-2026-big-data-bureau-budget",
         "yantai-2026-audit-bureau-budget", "shenzhen-2026-meteorological-bureau-budget"}
 # Mismatches that come from the budget-table reader, not from the derivation here (strict xfail).
-KNOWN: dict[str, str] = {
-    "beijing-2026-statistics-bureau-budget-tables":
-        "reader: 预算03表支出总表 runs over pages and the piece holding its 合计 row (p.4 on) is not joined "
-        "to it (budget_table `budget_table`, no logical_table link), so no 支出总表 total row carries "
-        "基本支出 / 项目支出 (327,804,631.09 / 181,474,876.32 yuan)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _params():

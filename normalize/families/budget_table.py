@@ -33,7 +33,7 @@ from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
     header_end, is_title_row, measure_names, measure_parents, specific_name,
 )
-from normalize.vocab import BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, ROW_NUMBER_COLUMN, budget_title_key
+from normalize.vocab import MEASURE_QUALIFIER, BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, ROW_NUMBER_COLUMN, budget_title_key
 
 _TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
 # Header cells typical of 决算/预算 tables (whole cell, spaces removed).
@@ -223,10 +223,13 @@ def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
         return {c.index: (None, name or "金额") for c, name in zip(cols, measure_names(paths))}
     out = {}
     for col, path in zip(cols, paths):
-        if path and MEASURE_WORDS.match(path[-1]):
-            out[col.index] = (specific_name(path[:-1]), path[-1])
-        else:
-            out[col.index] = (specific_name(path), "金额")
+        # the header names the line; a year, 上年 or a change block above it qualifies the amount
+        qualified = [t for t in path if MEASURE_QUALIFIER.match(t)]
+        named = [t for t in path if t not in qualified]
+        if named and MEASURE_WORDS.match(named[-1]):
+            qualified, named = [*qualified, named[-1]], named[:-1]
+        label = specific_name(named) or (named[-1] if named else None)
+        out[col.index] = (label, "·".join(qualified) or "金额")
     return out
 
 
