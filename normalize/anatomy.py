@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.cell_text import tighten
 from extract.model import Cell, Table
 from normalize import vocab
 from normalize.amounts import declared_unit, parse_number
@@ -190,7 +191,7 @@ def field_values(row: list[Cell | None]) -> dict[str, str]:
         key = bare(cell.text)
         for name, pattern in vocab.FIELDS.items():
             if pattern.match(key) and i + 1 < len(cells):
-                value = " ".join(cells[i + 1][1].text.split())
+                value = tighten(" ".join(cells[i + 1][1].text.split()))  # a name over two lines is one
                 if value and not any(p.match(bare(value)) for p in vocab.FIELDS.values()):
                     out.setdefault(name, value)
                 break

@@ -237,3 +237,16 @@ def test_a_change_block_or_a_prior_year_stays_in_the_measure():
                            ["某局", "5.00", "4.45"]], spans={(0, 0): (2, 1), (0, 1): (1, 2)})
     rows, _ = checks_of(one_year)
     assert set(rows.budget_lines.measure) == {"公务用车运行维护费", "公务接待费"}
+
+
+def test_labels_printed_over_two_lines_keep_both():
+    """A project name or a row label wrapped in its cell is one label, its lines joined."""
+    form = make_table([["项目名称", "全国民航反\n电诈中心建设", "", ""],
+                       ["一级指标", "二级指标", "三级指标", "年度指标值"],
+                       ["产出指标", "数量指标", "建设中心\n数量", "≥1个"]], spans={(0, 1): (1, 3)},
+                      title="项目支出绩效目标表")
+    grid = make_table([["科目编码", "科目名称", "合计"], ["2010501", "行政\n运行", "1.00"],
+                       ["2010502", "一般行政\n管理事务", "2.00"]], title="支出表", page=2)
+    rows, _ = checks_of(form, grid)
+    assert rows.indicators[["project", "name"]].values.tolist() == [["全国民航反电诈中心建设", "建设中心数量"]]
+    assert set(rows.budget_lines.line_label) == {"行政运行", "一般行政管理事务"}
