@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
+import numpy as np
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from extract import cell_repair, lattice
@@ -86,14 +87,17 @@ def anchor_y(ch: Char, row_edges: Sequence[float], overflow: float) -> float:
     return mid
 
 
-def _buckets(xs: Sequence[float], ys: Sequence[float], centres: Sequence[tuple[float, float]]
-             ) -> dict[tuple[int, int], list[int]]:
-    """Glyph indices by the grid strip their centre falls in (-1 = before the first line)."""
-    out: dict[tuple[int, int], list[int]] = {}
-    for i, (x, y) in enumerate(centres):
-        key = (bisect.bisect_right(ys, y) - 1, bisect.bisect_right(xs, x) - 1)
-        out.setdefault(key, []).append(i)
-    return out
+def _anchor_ys(chars: Sequence[Char], row_edges: np.ndarray, overflow: float) -> list[float]:
+    """anchor_y of every glyph, as array operations on the same floats."""
+    if not len(chars):
+        return []
+    top = np.fromiter((ch["top"] for ch in chars), dtype=np.float64, count=len(chars))
+    bottom = np.fromiter((ch["bottom"] for ch in chars), dtype=np.float64, count=len(chars))
+    mid = (top + bottom) / 2
+    i = np.searchsorted(row_edges, mid, "right") - 1
+    edge = row_edges[np.clip(i, 0, max(len(row_edges) - 1, 0))] if len(row_edges) else mid
+    hangs = (i >= 1) & (top < edge - overflow)
+    return np.where(hangs, edge - overflow / 2, mid).tolist()
 
 
 def cells_to_table(
@@ -108,26 +112,42 @@ def cells_to_table(
     tol = settings.grid_tolerance
     xs = snap_positions([v for b in boxes for v in (b[0], b[2])], tol)
     ys = snap_positions([v for b in boxes for v in (b[1], b[3])], tol)
-    heights = [anchor_y(ch, ys, settings.grid_tolerance) for ch in chars]
+    xa, ya = np.array(xs), np.array(ys)
+    heights = _anchor_ys(chars, ya, settings.grid_tolerance)
     # a glyph printed past its cell's right rule counts in the cell its run began in
-    centres = list(zip(cell_repair.overflow_anchors(chars, heights, boxes, xs, ys, settings), heights))
-    buckets = _buckets(xs, ys, centres)
+    anchors = cell_repair.overflow_anchors(chars, heights, boxes, xs, ys, settings)
+    centres = list(zip(anchors, heights))
+    # each glyph's grid strip (-1 = before the first line), and each box's grid lines and strips,
+    # as array lookups (bisect_right, and _index's bisect_left, on the same floats)
+    strip_k = (np.searchsorted(xa, np.array(anchors, dtype=np.float64), "right") - 1).tolist()
+    strip_r = (np.searchsorted(ya, np.array(heights, dtype=np.float64), "right") - 1).tolist()
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for i, key in enumerate(zip(strip_r, strip_k)):
+        buckets.setdefault(key, []).append(i)
+    b = np.array(boxes, dtype=np.float64).reshape(-1, 4)
+    c0s = np.minimum(np.searchsorted(xa, b[:, 0] - tol, "left"), len(xs) - 1).tolist()
+    c1s = np.minimum(np.searchsorted(xa, b[:, 2] - tol, "left"), len(xs) - 1).tolist()
+    r0s = np.minimum(np.searchsorted(ya, b[:, 1] - tol, "left"), len(ys) - 1).tolist()
+    r1s = np.minimum(np.searchsorted(ya, b[:, 3] - tol, "left"), len(ys) - 1).tolist()
+    kx0s = (np.searchsorted(xa, b[:, 0], "right") - 1).tolist()
+    kx1s = np.searchsorted(xa, b[:, 2], "right").tolist()
+    ry0s = (np.searchsorted(ya, b[:, 1], "right") - 1).tolist()
+    ry1s = np.searchsorted(ya, b[:, 3], "right").tolist()
+    empty = cell_text([], settings.space_gap)
     cells: list[Cell] = []
-    for x0, top, x1, bottom in boxes:
-        c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
-        r0, r1 = _index(ys, top, tol), _index(ys, bottom, tol)
+    for j, (x0, top, x1, bottom) in enumerate(boxes):
+        c0, c1, r0, r1 = c0s[j], c1s[j], r0s[j], r1s[j]
         if c1 <= c0 or r1 <= r0:
             continue
-        strips_x = range(bisect.bisect_right(xs, x0) - 1, bisect.bisect_right(xs, x1))
-        strips_y = range(bisect.bisect_right(ys, top) - 1, bisect.bisect_right(ys, bottom))
-        found = sorted(i for r in strips_y for k in strips_x for i in buckets.get((r, k), ()))
+        strips_x = range(kx0s[j], kx1s[j])
+        found = sorted(i for r in range(ry0s[j], ry1s[j]) for k in strips_x for i in buckets.get((r, k), ()))
         inner = [
             chars[i] for i in found
             if x0 <= centres[i][0] < x1 and top <= centres[i][1] < bottom
         ]
         cells.append(
             Cell(
-                row=r0, col=c0, text=cell_text(inner, settings.space_gap), page=page,
+                row=r0, col=c0, text=cell_text(inner, settings.space_gap) if inner else empty, page=page,
                 x0=x0, top=top, x1=x1, bottom=bottom, row_span=r1 - r0, col_span=c1 - c0,
             )
         )

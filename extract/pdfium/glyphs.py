@@ -144,7 +144,7 @@ def _blank_objects(objects: Iterable[PageObject], drawn: set[int], frame: Plumbe
         return out  # every text object gave glyphs (most producers' pages)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for obj, to_page in texts:
-        if ctypes.cast(obj, ctypes.c_void_p).value in drawn:
+        if ctypes.c_void_p.from_buffer(obj).value in drawn:
             continue
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue

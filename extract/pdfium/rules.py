@@ -28,6 +28,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
     read the page."""
     frame = PlumberFrame.of(page)
+    cx0, _, _, cy1 = frame.crop
     edges: list[dict] = []
     for obj, kind, to_page in page_objects(page) if objects is None else objects:
         if kind in _NOT_MIRRORED:
@@ -41,8 +42,12 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
         if not (fill or stroke):
             continue
         for points in subpaths:
-            page_points = [frame.point(x, y) for x, y in points]
-            if is_background(_as_rect(page_points, fill, stroke), settings):
+            if frame.rotation == 0:  # most pages: frame.point inlined
+                page_points = [(x - cx0, cy1 - y) for x, y in points]
+            else:
+                page_points = [frame.point(x, y) for x, y in points]
+            # only a filled, unstroked shape can be a background (is_background)
+            if fill and not stroke and is_background(_as_rect(page_points, fill, stroke), settings):
                 continue
             edges.extend(_edges(page_points))
     return edges
