@@ -106,11 +106,13 @@ def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
     This keeps Latin digits that sit a few points lower than the Han text (common in Chinese
     PDFs: `2024` beside `年度`) on the same line, where a plain `top` tolerance splits them off.
     """
-    ordered = sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    ordered = sorted(((ch["top"] + ch["bottom"]) / 2, ch["x0"], k, ch) for k, ch in enumerate(chars))
     lines: list[list[Char]] = []
     bands: list[tuple[float, float]] = []
-    for ch in ordered:
-        mid = (ch["top"] + ch["bottom"]) / 2
+    for mid, _, _, ch in ordered:
+        if bands and bands[-1][0] <= mid <= bands[-1][1]:  # the last line: the loop below's first test
+            lines[-1].append(ch)
+            continue
         for band, line in zip(reversed(bands), reversed(lines)):
             if band[0] <= mid <= band[1]:
                 line.append(ch)

@@ -211,11 +211,14 @@ def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: Ext
     """_read_page on a page's edges and glyphs, from pdfplumber or PDFium."""
     with_chars = page_lines(chars, number, settings)
     tables = find_ruled_tables(edges, chars, number, settings)
-    free = [ch for ln, cs in with_chars if not any(inside(ln, t) for t in tables) for ch in cs]
-    tables += find_unruled_tables(free, number, settings)
+    in_ruled = [any(inside(ln, t) for t in tables) for ln, _ in with_chars]
+    free = [ch for (_, cs), ruled_line in zip(with_chars, in_ruled) if not ruled_line for ch in cs]
+    unruled = find_unruled_tables(free, number, settings)
+    tables += unruled
     tables.sort(key=lambda t: box(t)[1])
-    lines = [
-        dataclasses.replace(ln, in_table=any(inside(ln, t) for t in tables)) for ln, _ in with_chars
+    lines = [  # page_lines' lines are not in_table; only those inside a table are copied
+        dataclasses.replace(ln, in_table=True) if ruled_line or any(inside(ln, t) for t in unruled) else ln
+        for (ln, _), ruled_line in zip(with_chars, in_ruled)
     ]
     open_spans = []
     for t in tables:

@@ -53,6 +53,21 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     return edges
 
 
+def _int_proto(name: str, restype, *argtypes):
+    """A PDFium function taking handles as plain integers: no argument conversion per call, which
+    counts at four calls a path segment."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value)
+
+
+_count_segments = _int_proto("FPDFPath_CountSegments", ctypes.c_int, ctypes.c_void_p)
+_get_segment = _int_proto("FPDFPath_GetPathSegment", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_type = _int_proto("FPDFPathSegment_GetType", ctypes.c_int, ctypes.c_void_p)
+_segment_point = _int_proto("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                            ctypes.c_void_p)
+_segment_close = _int_proto("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_void_p)
+_BEZIER, _UNKNOWN, _MOVETO = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_UNKNOWN, raw.FPDF_SEGMENT_MOVETO
+
+
 def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
     """Each subpath's points in page space (closed ones end where they began); None if the path
     holds a Bézier curve."""
@@ -60,20 +75,24 @@ def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
     if own is None:
         return None
     a, b, c, d, e, f = then(own, to_page)
-    x, y = ctypes.c_float(), ctypes.c_float()
+    handle = ctypes.c_void_p.from_buffer(obj).value
+    xy = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(xy)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
     out: list[list[tuple[float, float]]] = []
-    for k in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, k)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        if kind == raw.FPDF_SEGMENT_BEZIERTO or kind == raw.FPDF_SEGMENT_UNKNOWN:
+    for k in range(_count_segments(handle)):
+        segment = _get_segment(handle, k)
+        kind = _segment_type(segment)
+        if kind == _BEZIER or kind == _UNKNOWN:
             return None
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if kind == raw.FPDF_SEGMENT_MOVETO or not out:
+        _segment_point(segment, x_at, y_at)
+        x, y = xy[0], xy[1]
+        point = (a * x + c * y + e, b * x + d * y + f)
+        if kind == _MOVETO or not out:
             out.append([point])
         else:
             out[-1].append(point)
-        if raw.FPDFPathSegment_GetClose(segment) and out[-1][-1] != out[-1][0]:
+        if _segment_close(segment) and out[-1][-1] != out[-1][0]:
             out[-1].append(out[-1][0])
     return out
 
