@@ -310,3 +310,31 @@ def test_an_engine_whose_models_cannot_be_folded_runs_them_as_shipped(monkeypatc
     line = np.full((48, 480), 255, np.uint8)
     cv2.putText(line, "2024 budget", (6, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
     assert "2024" in "".join(b.text for b in shipped.recognize(line))
+
+
+# --- every scan lands with its rows ------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_scanned_project_sample_lands_with_its_rows(project_pdf, tmp_path):
+    """The project sample (three projects, national template) scanned whole: it lands, with every
+    funding line of the text PDF, value for value, and its indicator rows."""
+    text = process(project_pdf)
+    scan = process(make_scan(project_pdf, tmp_path / "project-scan.pdf", seed=11))
+    assert scan.report["text_source"] == "ocr" and scan.status == text.status == "ok", scan.report.get("error")
+    key = ["line_label", "measure", "value", "unit"]
+    assert sorted(map(tuple, scan.rows.budget_lines[key].astype(str).values)) == \
+        sorted(map(tuple, text.rows.budget_lines[key].astype(str).values))
+    assert len(scan.rows.indicators) == len(text.rows.indicators) == 31
+    fields = ["name", "target_raw", "actual_raw"]
+    same = sum(g == w for g, w in zip(scan.rows.indicators[fields].fillna("").values.tolist(),
+                                      text.rows.indicators[fields].fillna("").values.tolist()))
+    assert same >= 0.9 * 31
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["scanned-chinese-prose-2p.pdf", "real/beijing-2026-data-bureau-budget-scanned.pdf",
+                                  "real/changsha-2023-traffic-police-fund-evaluation-scanned.pdf"])
+def test_every_scanned_corpus_document_lands(name):
+    result = process(corpus_pdf(name))
+    assert result.report["text_source"] == "ocr" and result.status == "ok", result.report.get("error")
+    assert result.rows.report["page_count"] >= 2
