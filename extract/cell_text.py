@@ -231,8 +231,12 @@ def cell_text(chars: Iterable[Char], space_gap: float) -> str:
 
 def dominant_size(chars: Sequence[Char]) -> float:
     """The font size most glyphs of a line use (headings are bigger than prose)."""
+    raw: dict = {}
+    for ch in chars:  # the glyphs of one text object share one size: round each distinct size once
+        size = ch.get("size", 0.0)
+        raw[size] = raw.get(size, 0) + 1
     counts: dict[float, int] = {}
-    for ch in chars:
-        size = round(float(ch.get("size", 0.0)), 1)
-        counts[size] = counts.get(size, 0) + 1
+    for size, n in raw.items():
+        size = round(float(size), 1)
+        counts[size] = counts.get(size, 0) + n
     return max(counts, key=lambda s: (counts[s], s)) if counts else 0.0

@@ -12,13 +12,28 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from normalize.rows import frame
-from pipeline.process import ReportResult, failed, file_sha256, process
+from pipeline.manifest import file_sha256
 from pipeline.runlog import one_line  # noqa: F401 (executors import it from here)
 from pipeline.store import landed_files, write_report
 from pipeline.settings import report_time_limit
 from pipeline.time_limit import Limit, ReportTimeout, time_limit
+
+# The stages (pipeline.process: extract, normalize, validate, pandas) are imported where a report
+# is processed or written, not when this module is: a pool worker has them already (the fork server
+# preloads them, pipeline/preload.py), and the coordinator, which imports this module for
+# ReportTask and only hands out paths, never pays their import (~1 CPU s a batch).
+if TYPE_CHECKING:
+    from pipeline.process import ReportResult
+
+
+def failed(path, reason: str, sha256: str | None = None) -> ReportResult:
+    """pipeline.process.failed, imported when a report fails."""
+    from pipeline.process import failed as failed_report
+
+    return failed_report(path, reason, sha256)
+
 
 # Columns of the reports row that travel back to the coordinator (the manifest and run log use them).
 _REPORT_KEYS = ("report_id", "source_path", "file_sha256", "page_count", "fiscal_year", "status",
@@ -123,6 +138,8 @@ def _exit_with(pid: int) -> None:
 
 def frames(result: ReportResult) -> dict:
     """The report's rows per dataset, as written to --out."""
+    from normalize.rows import frame
+
     rows, rid = result.rows, result.report["report_id"]
     return {
         "reports": frame("reports", [result.report]),
@@ -170,6 +187,8 @@ def run_report(path: str | Path, acceptances: list[dict] | None, timeout: float,
                 limit.extend_to(report_time_limit(timeout, timeout_per_page, pages))
                 _tell(path, limit.started, limit.seconds)
             sha = file_sha256(path)
+            from pipeline.process import process
+
             result = process(path, acceptances, sha256=sha)
     except ReportTimeout:
         result = failed(path, timeout_reason(limit.seconds, timeout, timeout_per_page, pages), sha)
