@@ -214,7 +214,7 @@ def test_a_structure_the_numbers_do_not_confirm_is_not_applied_and_reported():
     assert not failed(results)
     sums = named(results, "budget_table.row_sums")
     assert sums and all(c.passed is None and "not applied" in c.message for c in sums)
-    warned = named(results, "coverage.structure_unconfirmed")
+    warned = named(results, "structure.unconfirmed")
     assert len(warned) == 1 and warned[0].severity == "warning" and "0 of the 3 rows" in warned[0].message
 
 

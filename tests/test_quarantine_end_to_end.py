@@ -102,7 +102,7 @@ def test_a_wrong_execution_amount_quarantines_the_seed(wrong_seed):
     assert c.expected == "资金结构 基本支出 5,688,467.10 + 项目支出 257,394,000.86 = 263,082,467.96 元"
     assert "budget.sources_equal_structure" in wrong_seed.report["error"]
     # 257,394,000.86 / 257,424,688.42 = 99.988%: the printed 99.98% is still a truncation of it.
-    # rates of a form's execution table are checked by validate/forms.py (project.execution_rate)
+    # rates of a form's execution table are checked by validate/forms.py (form.execution_rate)
     rates = [r for r in wrong_seed.checks if r.check.endswith(".execution_rate") and r.page == 9]
     assert rates and all(r.passed for r in rates)
 

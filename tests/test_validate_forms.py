@@ -48,18 +48,18 @@ def run(rows):
 def test_project_block_and_scores_pass():
     results = run(project_rows())
     assert sorted({r.check for r in results}) == [
-        "project.execution_rate", "project.funding_score", "project.funding_sums_to_total",
-        "project.score_within_weight", "project.scores_sum_to_total", "project.weights_sum_to_total"]
+        "form.execution_rate", "form.funding_score", "form.funding_sums_to_total",
+        "form.score_within_weight", "form.scores_sum_to_total", "form.weights_sum_to_total"]
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
 
 
 def test_project_inconsistencies_fail():
     failed = {r.check: r for r in run(project_rows(score="19.00", indicator_scores=(30, 20, 12, 18.5)))
               if r.passed is False}
-    assert set(failed) == {"project.funding_score", "project.score_within_weight"}
-    assert failed["project.funding_score"].observed == "19.00"
-    assert failed["project.funding_score"].expected == "20.00 × 99.00% = 19.80"
-    assert "指标2" in failed["project.score_within_weight"].message
+    assert set(failed) == {"form.funding_score", "form.score_within_weight"}
+    assert failed["form.funding_score"].observed == "19.00"
+    assert failed["form.funding_score"].expected == "20.00 × 99.00% = 19.80"
+    assert "指标2" in failed["form.score_within_weight"].message
 
 
 def test_a_wrong_part_fails_the_funding_sum():
@@ -69,12 +69,12 @@ def test_a_wrong_part_fails_the_funding_sum():
     lines.loc[mask, "value"] = Decimal("989000.00")
     lines.loc[mask, "raw"] = "989,000.00"
     failed = {r.check for r in run(rows) if r.passed is False}
-    assert "project.funding_sums_to_total" in failed
+    assert "form.funding_sums_to_total" in failed
 
 
 def test_project_without_total_skips_that_check():
     results = run(project_rows(total=False))
-    assert "project.scores_sum_to_total" not in {r.check for r in results}
+    assert "form.scores_sum_to_total" not in {r.check for r in results}
 
 
 @pytest.mark.parametrize("grade,score,ok", [("优", 92.33, True), ("良", 92.33, False), ("良", 85.0, True),

@@ -5,7 +5,7 @@ import pandas as pd
 from validate import gx_suites
 from validate.comparisons import at_least, at_most, equal
 
-KINDS = ("budget_execution", "project", "budget_table", "prose", "no_such_kind")
+KINDS = ("budget_execution", "form", "budget_table", "prose", "no_such_kind")
 
 
 def comparisons():
@@ -16,7 +16,7 @@ def comparisons():
         observed = expected + (0.0, 0.004, 0.02, -1.0)[i % 4]  # holds, at the edge, just past, far off
         out.append(equal(f"c.{i}", "error", kind, f"line {i}", "a = b", observed, expected, 0.01, "o", "e", page=i))
     out.append(at_most("c.most", "warning", "prose", "s", "a ≤ b", 5.0, 4.0, "o", "e"))
-    out.append(at_least("c.least", "warning", "project", "s", "a ≥ b", 5.0, 4.0, "o", "e"))
+    out.append(at_least("c.least", "warning", "form", "s", "a ≥ b", 5.0, 4.0, "o", "e"))
     return out
 
 

@@ -22,7 +22,7 @@ from validate.comparisons import rate as rate_rule
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
-SUITE = "project"
+SUITE = "form"
 FORM_KINDS = ("project_form", "indicators", "funding", "form")
 _SUB_ITEM = regex.compile(r"^[①-⑳]")
 _SUBTOTAL = regex.compile(r"小计$")
@@ -85,7 +85,7 @@ def funding_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSet
             tv = _dec(t["value"].iloc[0])
             s = sum(map(_dec, parts["value"]), Decimal(0))
             label = t["line_item"].iloc[0]
-            out.append(equal("project.funding_sums_to_total", settings.table_severity, SUITE,
+            out.append(equal("form.funding_sums_to_total", settings.table_severity, SUITE,
                              f"{subject} / {measure}", f"{label} = {' + '.join(parts['line_item'])}",
                              tv, s, _tol(t, settings) + _tol(parts, settings), fmt_number(tv),
                              f"{_terms(parts)} = {fmt_number(s)}", t["page"].iloc[0], t["table_id"].iloc[0]))
@@ -108,7 +108,7 @@ def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettin
         if {"年初预算数", "年中调整数", "全年预算数"} <= v.keys():
             a, b, c = (_dec(v[m]["value"]) for m in ("年初预算数", "年中调整数", "全年预算数"))
             tol = _tol(pd.DataFrame([v[m] for m in ("年初预算数", "年中调整数", "全年预算数")]), settings)
-            out.append(equal("project.budget_adjusted", sev, SUITE, label, "全年预算 = 年初预算 + 年中调整",
+            out.append(equal("form.budget_adjusted", sev, SUITE, label, "全年预算 = 年初预算 + 年中调整",
                              c, a + b, tol, fmt_number(c), f"{fmt_number(a)} + {fmt_number(b)} = {fmt_number(a + b)}",
                              page, tid))
         budget = v.get("全年预算数")
@@ -119,7 +119,7 @@ def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettin
         if "结余数" in v:
             rest = _dec(v["结余数"]["value"])
             tol = _tol(pd.DataFrame([budget, spent, v["结余数"]]), settings)
-            out.append(equal("project.balance", sev, SUITE, label, "结余 = 全年预算 − 执行", rest, bv - sv, tol,
+            out.append(equal("form.balance", sev, SUITE, label, "结余 = 全年预算 − 执行", rest, bv - sv, tol,
                              fmt_number(rest), f"{fmt_number(bv)} − {fmt_number(sv)} = {fmt_number(bv - sv)}",
                              page, tid))
         for measure, num, what in (("执行率", sv, "执行数"), ("结余率", bv - sv, "结余")):
@@ -128,12 +128,12 @@ def line_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettin
             rate = _dec(v[measure]["value"])
             computed = Decimal(0) if bv == 0 else num / bv * 100
             if rate == 0 and computed != 0 and _placeholder_row(line):
-                out.append(CheckResult(f"project.{'execution_rate' if measure == '执行率' else 'balance_rate'}",
+                out.append(CheckResult(f"form.{'execution_rate' if measure == '执行率' else 'balance_rate'}",
                                        sev, None, observed=v[measure]["raw"], expected=fmt_number(computed, 2, "%"),
                                        message=f"{label}: {measure} printed {v[measure]['raw']} beside -- cells is a "
                                                f"template placeholder, not checked.", page=page, table_id=tid))
                 continue
-            out.append(rate_rule(f"project.{'execution_rate' if measure == '执行率' else 'balance_rate'}", sev,
+            out.append(rate_rule(f"form.{'execution_rate' if measure == '执行率' else 'balance_rate'}", sev,
                                  SUITE, label, f"{measure} = {what} / 全年预算 × 100", rate, v[measure]["raw"], num,
                                  bv, settings.rate_tolerance_points, page, tid))
     return out
@@ -157,7 +157,7 @@ def score_comparisons(lines: pd.DataFrame, ind: pd.DataFrame, subject: str, tabl
     sev = settings.table_severity
     tol1 = Decimal(str(settings.score_tolerance))
     for _, r in ind[ind["weight"].notna() & ind["score"].notna()].iterrows():
-        out.append(at_most("project.score_within_weight", sev, SUITE, f"{subject} / {r['name']}",
+        out.append(at_most("form.score_within_weight", sev, SUITE, f"{subject} / {r['name']}",
                            "得分 ≤ 分值", r["score"], r["weight"], fmt_number(r["score"]),
                            f"≤ {fmt_number(r['weight'])}", r["page"], r["table_id"]))
     money = lines[(lines["line_item"] != "总分") & lines["measure"].isin(["分值", "得分"])]
@@ -165,13 +165,13 @@ def score_comparisons(lines: pd.DataFrame, ind: pd.DataFrame, subject: str, tabl
     if not grand.empty and not ind.empty:
         g = grand.iloc[0]
         if ind["score"].isna().any():
-            out.append(CheckResult("project.scores_sum_to_total", sev, None, observed=g["raw"],
+            out.append(CheckResult("form.scores_sum_to_total", sev, None, observed=g["raw"],
                                    message=f"{subject}: 总分 printed but {int(ind['score'].isna().sum())} indicator rows "
                                            f"print no 得分; the sum is not checked.", page=int(g["page"]), table_id=table_id))
         else:
             parts = [_dec(s) for s in ind["score"]] + [_dec(v) for v in money.loc[money["measure"] == "得分", "value"]]
             s = sum(parts, Decimal(0))
-            out.append(equal("project.scores_sum_to_total", sev, SUITE, f"{subject} / 总分",
+            out.append(equal("form.scores_sum_to_total", sev, SUITE, f"{subject} / 总分",
                              "总分 = Σ 指标得分 + 资金得分", _dec(g["value"]), s, tol1 * (len(parts) + 1),
                              fmt_number(g["value"]), f"Σ {len(parts)} 得分 = {fmt_number(s)}", g["page"], table_id))
         weights = lines[(lines["line_item"] == "总分") & (lines["measure"] == "分值")]
@@ -179,7 +179,7 @@ def score_comparisons(lines: pd.DataFrame, ind: pd.DataFrame, subject: str, tabl
             w = weights.iloc[0]
             parts = [_dec(x) for x in ind["weight"]] + [_dec(v) for v in money.loc[money["measure"] == "分值", "value"]]
             s = sum(parts, Decimal(0))
-            out.append(equal("project.weights_sum_to_total", sev, SUITE, f"{subject} / 分值",
+            out.append(equal("form.weights_sum_to_total", sev, SUITE, f"{subject} / 分值",
                              "总分值 = Σ 指标分值 + 资金分值", _dec(w["value"]), s, tol1 * (len(parts) + 1),
                              fmt_number(w["value"]), f"Σ {len(parts)} 分值 = {fmt_number(s)}", w["page"], table_id))
     # 执行率得分 = 分值 × min(执行率, 100%) where the money block prints a 分值 and 得分 on one line
@@ -191,7 +191,7 @@ def score_comparisons(lines: pd.DataFrame, ind: pd.DataFrame, subject: str, tabl
             tol = max(tol1, half_unit(v["得分"]["raw"], Decimal(1), Decimal("0.005"))) + \
                 Decimal(str(settings.rate_tolerance_points)) * w / 100
             # the usual rule, not printed on the form: a publisher may score otherwise (warning)
-            out.append(equal("project.funding_score", settings.document_severity, SUITE, f"{subject} / 预算执行率得分",
+            out.append(equal("form.funding_score", settings.document_severity, SUITE, f"{subject} / 预算执行率得分",
                              "得分 = 分值 × min(执行率, 100%) (the usual rule; the form prints none)", sc, expected, tol, fmt_number(sc),
                              f"{fmt_number(w)} × {fmt_number(min(rate, Decimal(100)), 2, '%')} = {fmt_number(expected)}",
                              v["得分"]["page"], table_id))

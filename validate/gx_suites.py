@@ -15,7 +15,7 @@ import pandas as pd
 from validate.comparisons import Comparison
 from validate.result import CheckResult
 
-SUITES = ("budget_execution", "project", "budget_table", "prose")
+SUITES = ("budget_execution", "form", "budget_table", "prose")
 ALL_ROWS = "prose"  # the suite a report's rows run through, all kinds at once (every suite is alike)
 
 _lock = threading.Lock()

@@ -44,7 +44,7 @@ def confirmed(comparisons: list[Comparison], settings: ValidateSettings
         out += [CheckResult(c.check, c.severity, None, observed=c.observed_text, expected=c.expected_text,
                             message=f"{c.subject}: {c.claim}: not applied, it {why}.", page=c.page,
                             table_id=c.table_id) for c in group]
-        out.append(CheckResult("coverage.structure_unconfirmed", "warning", False,
+        out.append(CheckResult("structure.unconfirmed", "warning", False,
                                observed=f"{held} of {len(evidence)} rows",
                                expected=f"{first.claim} on nearly every row",
                                message=f"{first.subject.split(' / ')[0]}: the header proposes "
