@@ -250,3 +250,20 @@ def test_labels_printed_over_two_lines_keep_both():
     rows, _ = checks_of(form, grid)
     assert rows.indicators[["project", "name"]].values.tolist() == [["全国民航反电诈中心建设", "建设中心数量"]]
     assert set(rows.budget_lines.line_label) == {"行政运行", "一般行政管理事务"}
+
+
+def test_the_budget_family_scores_what_it_explains():
+    from normalize.anatomy import anatomy
+    from normalize.families.budget_table import BudgetTable
+
+    family = BudgetTable()
+    whole = make_table(_HEADER + _PAGES[0], title="支出预算表", unit="万元")
+    assert family.score(whole, anatomy(whole)) == 1.0
+    # rows of prose the reading cannot place lower the score
+    noisy = make_table(_HEADER + _PAGES[0] + [["", "说明：本表为空表", "附注一", "附注二", "附注三"]] * 2,
+                       title="支出预算表", unit="万元")
+    assert family.score(noisy, anatomy(noisy)) == 4 / 6
+    # an indicator header below a money part is a target table, never a budget table
+    target = make_table([["项目名称", "项目总额", "一级指标", "二级指标", "三级指标", "本年绩效指标值"],
+                         ["某项目", "76.64", "产出指标", "数量指标", "资料种类", "7"]], title="项目支出绩效目标表")
+    assert family.score(target, anatomy(target)) == 0.0

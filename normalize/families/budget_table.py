@@ -526,14 +526,38 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
     return out
 
 
+def explained_share(table: Table) -> float:
+    """How much of a grid the budget-table reading explains (see BudgetTable.score)."""
+    grid, text_grid = table.grid(), table.text_grid()
+    if not grid:
+        return 0.0
+    start, blocks = table_blocks(grid, text_grid)
+    measures = {c for b in blocks for c in b.measures}
+    labels = {c.index for b in blocks for c in b.columns if c.role in ("label", "code", "rownum", "parallel")}
+    content = explained = 0
+    for r, row in enumerate(text_grid):
+        texts = [squash(t) for t in row]
+        filled = {c for c, t in enumerate(texts) if t}
+        if not filled:
+            continue
+        content += 1
+        if r < start or is_title_row(row) or filled <= labels or \
+                any(parse_number(texts[c]) is not None for c in filled & measures):
+            explained += 1
+    return explained / content if content else 0.0
+
+
 class BudgetTable(Family):
     name = "budget_table"
 
     def score(self, table: Table, anatomy: Anatomy) -> float:
-        if is_budget_table(table):
-            return 0.8
-        # a page of coded rows without header or caption: the continuation of the table before
-        return 0.6 if looks_continued(table) else 0.0
+        """The share of the table's rows with content that its reading explains: header and
+        caption rows, rows with an amount under a measure column, label-only rows (a group's
+        heading). Only a 决算 / 预算 table (its caption or header words), or a headless page of
+        coded rows continuing one, is read at all."""
+        if anatomy.of_kind("indicators") or not (is_budget_table(table) or looks_continued(table)):
+            return 0.0  # a grid with an indicator header is a target or self-evaluation table
+        return explained_share(table)
 
     def rows(self, table: Table, anatomy: Anatomy, context: dict) -> FamilyRows:
         state = context.get("state")
