@@ -12,13 +12,11 @@ import regex
 
 from normalize.amounts import parse_number
 from normalize.vocab import (
-    GROUP_SUM_WORDS, KIND_TOTALS, MEASURE_QUALIFIER, NAMED_TOTAL, PERIOD_QUALIFIER, SUB_MEASURE, SUM_WORDS, squash,
+    COLUMN_NUMBER_LABEL, GROUP_SUM_WORDS, KIND_TOTALS, MEASURE_QUALIFIER, NAMED_TOTAL, PERIOD_QUALIFIER, SUB_MEASURE, SUM_WORDS, squash,
 )
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
 _ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
-# Rows of column numbers (栏次 1 2 3 …) belong to the header but name nothing.
-_COLUMN_NUMBERS = regex.compile(r"^栏次$")
 # A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
 _CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额|预算|编制|填报)?单位(?:名称)?[:：]|^部门[:：]")
 # Headers that name the kind of amount rather than what it is an amount of.
@@ -53,7 +51,7 @@ def header_end(text_grid: list[list[str]], settings: HeaderSettings = DEFAULT,
         texts = [squash(t) for t in text_grid[r]]
         if r in number_rows:
             continue
-        if is_data_row(texts) and not (texts and _COLUMN_NUMBERS.match(texts[0])):
+        if is_data_row(texts) and not (texts and COLUMN_NUMBER_LABEL.match(texts[0])):
             return r
     return limit
 
@@ -75,7 +73,7 @@ def column_paths(text_grid: list[list[str]], end: int,
     paths: list[list[str]] = [[] for _ in range(n_cols)]
     for r in range(end):
         row = [squash(t) for t in text_grid[r]]
-        if r in skip or (row and _COLUMN_NUMBERS.match(row[0])) or is_title_row(row):
+        if r in skip or (row and COLUMN_NUMBER_LABEL.match(row[0])) or is_title_row(row):
             continue
         for c, text in enumerate(row):
             if text and text not in paths[c]:

@@ -33,7 +33,7 @@ from normalize.table_headers import (
     DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
     header_end, is_title_row, measure_names, measure_parents, specific_name,
 )
-from normalize.vocab import MEASURE_QUALIFIER, BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, ROW_NUMBER_COLUMN, budget_title_key
+from normalize.vocab import MEASURE_QUALIFIER, BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, budget_title_key
 
 _TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
 # Header cells typical of 决算/预算 tables (whole cell, spaces removed).
@@ -133,13 +133,14 @@ def _data_kind_counts(grid: list[list[Cell | None]], start: int, col: int) -> tu
     return numbers, texts
 
 
-def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: int) -> list[Column]:
+def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: int,
+                 row_numbers: set[int] = frozenset()) -> list[Column]:
     """code (科目编码, 类/款/项), rownum (行次: metadata, never a value), label (项目, 科目名称 …,
     or text below) or measure (numbers)."""
     out = []
     for col, path in enumerate(paths):
         last = path[-1] if path else ""
-        if any(ROW_NUMBER_COLUMN.match(t) for t in path) or (not path and _counts_rows(grid, start, col)):
+        if col in row_numbers:  # the anatomy's 行次 columns
             role = "rownum"
         elif any(_CODE_HEADER.search(t) for t in path) and not MEASURE_WORDS.match(last):
             role = "code"
@@ -151,13 +152,6 @@ def column_roles(grid: list[list[Cell | None]], paths: list[list[str]], start: i
             role = "label" if texts > numbers or (named and texts >= numbers) else "measure"
         out.append(Column(col, role, tuple(path)))
     return out
-
-
-def _counts_rows(grid: list[list[Cell | None]], start: int, col: int) -> bool:
-    """A headless column of integers counting up by one (1, 2, 3 …): line numbers."""
-    texts = [squash(grid[r][col].text) for r in range(start, len(grid))
-             if grid[r][col] is not None and grid[r][col].row == r and squash(grid[r][col].text)]
-    return table_anatomy._consecutive(texts) if texts else False
 
 
 def parallel_classification(columns: list[Column], boundary: list[str]) -> list[Column]:
@@ -240,7 +234,8 @@ def table_blocks(grid: list[list[Cell | None]], text_grid: list[list[str]],
     start = header_end(text_grid, settings, numbers)
     paths = column_paths(text_grid, start, numbers)
     boundary = [squash(t) for t in text_grid[start]] if start < len(text_grid) else [""] * len(paths)
-    blocks = split_blocks(parallel_classification(column_roles(grid, paths, start), boundary))
+    row_numbers = set(table_anatomy.row_number_cols(text_grid, start))
+    blocks = split_blocks(parallel_classification(column_roles(grid, paths, start, row_numbers), boundary))
     _name_blocks(blocks)
     for block in blocks:
         block.codes = _code_columns(block, boundary)
