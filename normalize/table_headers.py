@@ -144,13 +144,14 @@ def _key(path: list[str]) -> tuple[str, ...]:
     return tuple(p)
 
 
-def _of_kind(total: list[str], part: list[str]) -> bool:
-    """A total whose name says what it totals (“三公”经费合计) takes only parts of that kind."""
+def _of_kind(total: list[str], part: list[str], members: list[list[str]] = ()) -> bool:
+    """A total whose name says what it totals (“三公”经费合计) takes only parts of that kind: a
+    column named as one, or a group whose columns are (当年预算 / 小计 over 因公出国 …)."""
     name = "".join(total)
     for total_words, part_words in KIND_TOTALS:
         if total_words.search(name):
-            return any(w.match(t) for t in part for w in part_words) or \
-                any(total_words.search(t) for t in part)
+            return any(any(w.match(t) for w in part_words) or total_words.search(t)
+                       for path in (part, *members) for t in path)
     return True
 
 
@@ -210,7 +211,7 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
                 continue
             if "本年" in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
                 continue  # 本年支出合计 leaves the carry-overs beside it out; a plain 合计 has them
-            if _of_kind(paths[top], paths[d]):
+            if _of_kind(paths[top], paths[d], [paths[m] for m in groups.get(d, ())]):
                 parents[d] = top
         if not any(v == top for v in parents.values()):
             unexplained.append(top)

@@ -267,3 +267,16 @@ def test_the_budget_family_scores_what_it_explains():
     target = make_table([["项目名称", "项目总额", "一级指标", "二级指标", "三级指标", "本年绩效指标值"],
                          ["某项目", "76.64", "产出指标", "数量指标", "资料种类", "7"]], title="项目支出绩效目标表")
     assert family.score(target, anatomy(target)) == 0.0
+
+
+def test_a_three_public_total_over_two_funding_groups_takes_the_groups():
+    """长春 预算表7: “三公”经费合计 = 当年预算 小计 + 上年结转结余 小计, each group over the 三公 parts."""
+    header = [["“三公”经费合计", "当年预算", "", "", "上年结转结余", "", ""],
+              ["", "小计", "公务用车运行费", "公务接待费", "小计", "公务用车运行费", "公务接待费"]]
+    spans = {(0, 0): (2, 1), (0, 1): (1, 3), (0, 4): (1, 3)}
+    t = make_table(header + [["7.61", "7.61", "6.75", "0.86", "0.00", "0.00", "0.00"]], spans=spans,
+                   title="本年一般公共预算“三公”经费支出表")
+    _, results = checks_of(t)
+    total = [c for c in named(results, "budget_table.row_sums") if c.observed == "7.61 万元" and "三公" in c.message]
+    assert total and total[0].passed and total[0].expected == "7.61 + 0.00 = 7.61 万元"
+    assert not [c for c in results if c.passed is None]
