@@ -79,6 +79,8 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
     wanted &= np.array(found, dtype=bool)  # surrogate halves and unmapped glyphs carry no text
     left, top_, right, bottom_ = (raw_boxes[:, k].astype(np.float64) for k in range(4))
     if frame.rotation == 0:
+        return _unrotated(textpage, handle, frame, codes, wanted, left, top_, right, bottom_)
+    if frame.rotation == 0:
         cx0, _, _, cy1 = frame.crop
         xs0, ys0, xs1, ys1 = (left - cx0).tolist(), (cy1 - top_).tolist(), (right - cx0).tolist(), (cy1 - bottom_).tolist()
         page_box = None
@@ -115,6 +117,45 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
             last_object = obj
         chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
     return chars, breaks, drawn
+
+
+def _unrotated(textpage, handle: int, frame: PlumberFrame, codes: np.ndarray, wanted: np.ndarray,
+               left: np.ndarray, top: np.ndarray, right: np.ndarray, bottom: np.ndarray):
+    """_read_chars' loop for an unrotated page (most pages), as array passes: which glyphs PDFium
+    generated (asked only of spaces and line breaks), which are zero-width whitespace, where the
+    breaks fall among the glyphs kept; then one tight loop of text-object calls over the kept ones."""
+    cx0, _, _, cy1 = frame.crop
+    x0s, tops, x1s, bottoms = left - cx0, cy1 - top, right - cx0, cy1 - bottom
+    candidates = np.flatnonzero(wanted)
+    c = codes[candidates]
+    spaces = candidates[(c == 0x20) | (c == 0x0D) | (c == 0x0A)].tolist()
+    generated = [i for i in spaces if _is_generated(handle, i) == 1]
+    keep = wanted.copy()
+    keep[generated] = False
+    flat = candidates[x1s[candidates] <= x0s[candidates]].tolist()
+    keep[[i for i in flat if keep[i] and chr(codes[i]).isspace()]] = False
+    kept = np.flatnonzero(keep)
+    at = np.searchsorted(kept, generated).tolist() if generated else []  # glyphs kept before each
+    box = (x0s.tolist(), tops.tolist(), x1s.tolist(), bottoms.tolist()) if generated else None
+    breaks = [(k, (box[0][g], box[1][g], box[2][g], box[3][g])) for k, g in zip(at, generated) if k > 0]
+    kept_list = kept.tolist()
+    text_object = _text_object
+    objects = [text_object(handle, i) for i in kept_list]
+    matrix = raw.FS_MATRIX()
+    sizes: list[float] = []
+    last_object, size = None, 0.0
+    for i, obj in zip(kept_list, objects):
+        if obj != last_object:  # one font size and matrix per text object
+            # pdfminer's size is the font size scaled by the text and graphics matrices, and its
+            # glyph box is one size tall above the descent line (PDFium's bottom edge)
+            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
+            last_object = obj
+        sizes.append(size)
+    chars = [{"text": chr(code), "x0": a, "x1": b, "top": bt - sz, "bottom": bt, "size": sz}
+             for code, a, b, bt, sz in zip(codes[kept].tolist(), x0s[kept].tolist(), x1s[kept].tolist(),
+                                           bottoms[kept].tolist(), sizes)]
+    return chars, breaks, set(objects)
 
 
 def _restore_spaces(chars: list[Char], breaks: list[tuple[int, tuple]], blanks: Blanks) -> list[Char]:
