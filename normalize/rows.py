@@ -42,6 +42,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("report_id", pa.string()), ("table_id", pa.string()), ("row", pa.int32()),
         ("section", pa.string()), ("project", pa.string()),
         ("level1", pa.string()), ("level2", pa.string()), ("name", pa.string()),
+        ("name_number", pa.int32()),  # N of a name printed 指标N：…, which keeps its number as printed
         ("target_raw", pa.string()), ("period_target_raw", pa.string()), ("actual_raw", pa.string()),
         ("target_combined", pa.string()),
         ("target_op", pa.string()), ("target_value", pa.float64()), ("target_upper", pa.float64()),

@@ -71,3 +71,14 @@ def test_values_beyond_the_column_are_null_not_a_failed_report():
     assert fit_value(Decimal("1e30")) is None
     assert fit_value(Decimal("12.345678")) == Decimal("12.35")
     assert fit_value(Decimal("-0.004")) == Decimal("0.00")
+
+
+def test_a_numbered_indicator_name_lands_with_its_number():
+    """`指标N：` names are kept as printed, and N lands in indicators.name_number (int32)."""
+    t = make_table([["一级指标", "二级指标", "三级指标", "指标值"],
+                    ["产出指标", "数量指标", "指标1：开展培训", "≥2次"],
+                    ["产出指标", "数量指标", "指标2：印发资料", "≥100份"]], title="部门整体支出绩效目标表")
+    rows = normalize_document(Document(path="x.pdf", page_count=1, tables=[t]), {"report_id": "r"})
+    table = to_arrow("indicators", rows.indicators)
+    assert table.column("name").to_pylist() == ["指标1：开展培训", "指标2：印发资料"]
+    assert table.column("name_number").to_pylist() == [1, 2]
