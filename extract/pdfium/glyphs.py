@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from extract.cell_text import Char, dedupe_chars
-from extract.pdfium.page import PageObject, PlumberFrame, apply, page_objects
+from extract.pdfium.page import PageObject, PlumberFrame, apply, int_proto, page_objects
 
 Blanks = dict[int, list[tuple[float, float]]]  # whole point of height → x spans of space-only objects
 _SPACE_SNAP = 1.0  # points between a space-only text object and the space or break PDFium puts there
@@ -51,6 +51,7 @@ _text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
 # conversion per call, and each box lands in one numpy buffer
 _loose_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
     ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+_bounds = int_proto("FPDFPageObj_GetBounds", ctypes.c_int, *[ctypes.c_void_p] * 5)
 _is_generated = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(raw.FPDFText_IsGenerated, ctypes.c_void_p).value)
 
@@ -184,10 +185,11 @@ def _blank_objects(objects: Iterable[PageObject], drawn: set[int], frame: Plumbe
     if len(texts) <= len(drawn):
         return out  # every text object gave glyphs (most producers' pages)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    at = [ctypes.addressof(v) for v in (left, bottom, right, top)]
     for obj, to_page in texts:
-        if ctypes.c_void_p.from_buffer(obj).value in drawn:
+        if obj in drawn:
             continue
-        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not _bounds(obj, *at):
             continue
         xs, ys = zip(*(apply(to_page, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)))
         x0, y0, x1, y1 = frame.box(min(xs), min(ys), max(xs), max(ys))

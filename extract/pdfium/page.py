@@ -2,6 +2,7 @@
 entered, each with the matrix to the page (`page_objects`, walked once for the rules and glyphs)."""
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -57,31 +58,48 @@ def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def object_matrix(obj) -> Matrix | None:
+def int_proto(name: str, restype, *argtypes):
+    """A PDFium function taking (and giving) handles as plain integers: no argument conversion and
+    no pointer object per call, which counts at a call or more per object, glyph or path segment."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value)
+
+
+_P, _INT = ctypes.c_void_p, ctypes.c_int
+_count_page_objects = int_proto("FPDFPage_CountObjects", _INT, _P)
+_get_page_object = int_proto("FPDFPage_GetObject", _P, _P, _INT)
+_count_form_objects = int_proto("FPDFFormObj_CountObjects", _INT, _P)
+_get_form_object = int_proto("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+_object_type = int_proto("FPDFPageObj_GetType", _INT, _P)
+_object_matrix = int_proto("FPDFPageObj_GetMatrix", _INT, _P, _P)
+
+
+def object_matrix(obj: int) -> Matrix | None:
     m = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, m):
+    if not _object_matrix(obj, ctypes.addressof(m)):
         return None
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-PageObject = tuple[object, int, Matrix]  # raw handle, FPDF_PAGEOBJ_* type, matrix to the page
+PageObject = tuple[int, int, Matrix]  # handle (an address), FPDF_PAGEOBJ_* type, matrix to the page
 
 
 def page_objects(page: pdfium.PdfPage, depth: int = FORM_DEPTH) -> list[PageObject]:
     """Every object of the page, forms entered up to `depth` deep (a form's objects after the
-    page's): (raw handle, type, the matrix from the space it is drawn in to the page's). A form's
-    objects are drawn in its own space, which its matrix maps to its parent's."""
+    page's): (handle, type, the matrix from the space it is drawn in to the page's). A form's
+    objects are drawn in its own space, which its matrix maps to its parent's. Handles are plain
+    addresses, for the integer prototypes (int_proto) of the readers."""
     out: list[PageObject] = []
-    todo = [(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0)]
+    page_handle = ctypes.c_void_p.from_buffer(page.raw).value
+    todo = [(page_handle, _count_page_objects, _get_page_object, IDENTITY, 0)]
+    form, object_type = raw.FPDF_PAGEOBJ_FORM, _object_type
     while todo:  # a stack, not recursion: each object is touched once however deep its form
         parent, count, get, to_page, level = todo.pop()
         for k in range(count(parent)):
             obj = get(parent, k)
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = object_type(obj)
             out.append((obj, kind, to_page))
-            if kind == raw.FPDF_PAGEOBJ_FORM and level < depth:
+            if kind == form and level < depth:
                 inner = object_matrix(obj)
                 if inner is not None:
-                    todo.append((obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                                 then(inner, to_page), level + 1))
+                    todo.append((obj, _count_form_objects, _get_form_object, then(inner, to_page), level + 1))
     return out

@@ -15,7 +15,7 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.pdfium.page import Matrix, PageObject, PlumberFrame, object_matrix, page_objects, then
+from extract.pdfium.page import Matrix, PageObject, PlumberFrame, int_proto, object_matrix, page_objects, then
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
@@ -53,18 +53,12 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     return edges
 
 
-def _int_proto(name: str, restype, *argtypes):
-    """A PDFium function taking handles as plain integers: no argument conversion per call, which
-    counts at four calls a path segment."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value)
-
-
-_count_segments = _int_proto("FPDFPath_CountSegments", ctypes.c_int, ctypes.c_void_p)
-_get_segment = _int_proto("FPDFPath_GetPathSegment", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_segment_type = _int_proto("FPDFPathSegment_GetType", ctypes.c_int, ctypes.c_void_p)
-_segment_point = _int_proto("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+_count_segments = int_proto("FPDFPath_CountSegments", ctypes.c_int, ctypes.c_void_p)
+_get_segment = int_proto("FPDFPath_GetPathSegment", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_type = int_proto("FPDFPathSegment_GetType", ctypes.c_int, ctypes.c_void_p)
+_segment_point = int_proto("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
                             ctypes.c_void_p)
-_segment_close = _int_proto("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_void_p)
+_segment_close = int_proto("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_void_p)
 _BEZIER, _UNKNOWN, _MOVETO = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_UNKNOWN, raw.FPDF_SEGMENT_MOVETO
 
 
@@ -75,7 +69,7 @@ def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
     if own is None:
         return None
     a, b, c, d, e, f = then(own, to_page)
-    handle = ctypes.c_void_p.from_buffer(obj).value
+    handle = obj
     xy = (ctypes.c_float * 2)()
     x_at = ctypes.addressof(xy)
     y_at = x_at + ctypes.sizeof(ctypes.c_float)
@@ -97,9 +91,12 @@ def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
     return out
 
 
-def _draw_mode(obj) -> tuple[bool, bool]:
+_draw_mode_of = int_proto("FPDFPath_GetDrawMode", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+
+
+def _draw_mode(obj: int) -> tuple[bool, bool]:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
+    if not _draw_mode_of(obj, ctypes.addressof(fill), ctypes.addressof(stroke)):
         return False, False
     return fill.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
 
