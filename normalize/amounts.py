@@ -5,10 +5,10 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-# Units a table declares (单位：万元) and what one printed unit is worth in yuan.
-YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
-                 "亿元": Decimal(100000000)}
-_UNIT_DECL = regex.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+# Units a table declares (单位：万元) and what one printed unit is worth in yuan (vocab.YUAN_PER_UNIT,
+# importable from here too).
+from normalize.vocab import UNIT_DECLARATION, YUAN, YUAN_PER_UNIT
+
 _NUMBER = regex.compile(r"^[-−]?\d[\d,，]*(?:\.\d+)?$")
 _BLANK = {"", "-", "—", "－", "–", "/", "／", "——"}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
@@ -18,7 +18,7 @@ def declared_unit(text: str | None) -> str | None:
     """The money unit a caption or header declares: 单位：万元, （万元） …"""
     if not text:
         return None
-    m = _UNIT_DECL.search(text)
+    m = UNIT_DECLARATION.search(text)
     return (m.group(1) or m.group(2)) if m else None
 
 
@@ -56,4 +56,4 @@ def fit_value(value) -> Decimal | None:
 
 def to_yuan(amount: Decimal, unit: str | None) -> Decimal:
     """An amount printed in `unit` (default 元) → yuan, to the fen."""
-    return (amount * YUAN_PER_UNIT.get(unit or "元", Decimal(1))).quantize(Decimal("0.01"))
+    return (amount * YUAN_PER_UNIT.get(unit or YUAN, Decimal(1))).quantize(Decimal("0.01"))

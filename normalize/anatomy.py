@@ -99,7 +99,7 @@ def is_indicator_header(texts: list[str]) -> bool:
 
 def money_measure(text: str, parent: str = "") -> str | None:
     key = bare(text)
-    if key in ("小计", "合计") and bare(parent) in vocab.MONEY_PARENT_SUM:
+    if key in vocab.SUM_WORDS and bare(parent) in vocab.MONEY_PARENT_SUM:
         return vocab.MONEY_PARENT_SUM[bare(parent)]
     for measure, pattern in vocab.MONEY_MEASURES.items():
         if pattern.match(key):
@@ -120,7 +120,7 @@ def money_columns(texts: list[str], parents: list[str] | None = None) -> dict[in
 
 def is_money_header(cols: dict[int, str]) -> bool:
     measures = set(cols.values())
-    return len(measures) >= 2 and bool(measures & {"全年预算数", "年初预算数", "全年执行数"})
+    return len(measures) >= 2 and bool(measures & vocab.MONEY_HEADER_ANCHORS)
 
 
 # ---- 行次 / 栏次 ---------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def row_number_cols(text_grid: list[list[str]], header_rows: int) -> list[int]:
 def table_unit(table: Table, text_grid: list[list[str]], limit: int = 6) -> str | None:
     """单位：万元 from the caption line, the title, or a header cell (never an organisation)."""
     if table.unit:  # extract's unit may be an organisation (单位：杭州市气象局): then look on
-        unit = declared_unit(f"单位：{table.unit}") or declared_unit(table.unit)
+        unit = declared_unit(f"{vocab.UNIT_FIELD_LABEL}{table.unit}") or declared_unit(table.unit)
         if unit:
             return unit
     for text in [table.title or "", *(t for row in text_grid[:limit] for t in row if t)]:

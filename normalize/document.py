@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import regex
-
 from extract.model import Document, Table
 from normalize import vocab
 from normalize.amounts import parse_number, to_yuan
@@ -64,9 +62,6 @@ def _table_frames(tables: list[Table], kinds: list[str], anatomies: list[Anatomy
     return frame("tables", table_rows), frame("cells", cell_rows)
 
 
-_PROSE_AMOUNT = regex.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
-
-
 def _unit_from_prose(out, table: Table, doc: Document) -> None:
     """A money table that declares no unit takes the unit its own figures carry in the prose
     that introduces it (全年预算263,254,643.42元 … 如下表); without such evidence the amounts
@@ -76,13 +71,13 @@ def _unit_from_prose(out, table: Table, doc: Document) -> None:
         return
     pages = range(table.page_start - 1, table.page_end + 1)
     text = "".join("".join(l.text.split()) for l in doc.lines if l.page in pages and not l.in_table)
-    printed = {m.group(1).replace(",", "").replace("，", ""): m.group(2) for m in _PROSE_AMOUNT.finditer(text)}
+    printed = {m.group(1).replace(",", "").replace("，", ""): m.group(2) for m in vocab.PROSE_AMOUNT.finditer(text)}
     units = {printed.get("".join(l["raw"].split()).replace(",", "")) for l in loose} - {None}
     if len(units) != 1:
         return
     unit = units.pop()
     for line in loose:  # scaled from the printed text, never from a rounded value
-        line["value"], line["unit"] = to_yuan(parse_number(line["raw"]), unit), "元"
+        line["value"], line["unit"] = to_yuan(parse_number(line["raw"]), unit), vocab.YUAN
 
 
 def _layout(table: Table) -> tuple[str, ...]:

@@ -10,22 +10,20 @@ from extract.model import Document
 from normalize import vocab
 
 KINDS = vocab.REPORT_KINDS  # first match wins; the order matters (项目支出绩效自评 before 自评报告)
-_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = vocab.COVER_YEAR
 _BARE_YEAR = regex.compile(r"^\s*((?:19|20)\d{2})\s*$")
-_UNIT_FIELD = regex.compile(r"(?:部门|单位|实施单位|部门名称|单位名称)\s*[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
+_UNIT_FIELD = vocab.UNIT_NAME_FIELD
 # 上海市普陀区财政局 / 上海市 XX 局 (the template's placeholder) before the year and the kind.
-_UNIT_BEFORE_KIND = regex.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(\p{Han}[\p{Han}A-Za-z（）()]{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
-    r"(?:单位整体支出|部门整体支出|项目支出|年度部门决算|年度部门预算|部门决算|部门预算)")
+_UNIT_BEFORE_KIND = vocab.UNIT_BEFORE_KIND
 # Where the cover ends: the table of contents and the first part heading.
-_COVER_END = regex.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
+_COVER_END = vocab.COVER_END
 # Lines under a table caption that are not part of a title: 部门：… / 单位：万元.
-_FIELD_LINE = regex.compile(r"^(?:部门|单位|编制单位|金额单位)\s*[:：]")
+_FIELD_LINE = vocab.CAPTION_FIELD_LINE
 # A page number or a sentence is never part of a title (an OCRed book page starts '12').
 _PAGE_NUMBER = regex.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
 _SENTENCE = regex.compile(r"[。；]")
 # A money unit, never a unit name: 单位：万元.
-_MONEY_UNIT = regex.compile(r"^(?:亿元|万元|千元|元)$")
+_MONEY_UNIT = vocab.MONEY_UNIT_WORD
 
 
 def _squash(text: str) -> str:
@@ -107,7 +105,7 @@ def _project_unit(doc: Document) -> str | None:
         grid = table.text_grid()
         for row in grid:
             for i, text in enumerate(row[:-1]):
-                if text.replace(" ", "") == "实施单位" and row[i + 1]:
+                if vocab.FIELDS["implementer"].fullmatch(text.replace(" ", "")) and row[i + 1]:
                     return row[i + 1]
     return None
 

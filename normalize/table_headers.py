@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
 from normalize.amounts import parse_number
 from normalize.vocab import (
-    COLUMN_NUMBER_LABEL, GROUP_SUM_WORDS, KIND_TOTALS, MEASURE_QUALIFIER, NAMED_TOTAL, PERIOD_QUALIFIER, SUB_MEASURE, SUM_WORDS, squash,
+    CARRY_OVER, COLUMN_NUMBER_LABEL, GRID_CAPTION, GROUP_SUM_WORDS, KIND_TOTALS, LIST_MARKER, MEASURE_QUALIFIER,
+    NAMED_TOTAL, PERIOD_QUALIFIER, SUB_MEASURE, SUM_WORDS, YEAR_FLOWS_WORD, squash,
 )
 
 # A row holding one of these is data, not header: an enumerated label (一、… / 1.… / （一）…).
-_ENUMERATED = regex.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])")
+_ENUMERATED = LIST_MARKER
 # A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
-_CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额|预算|编制|填报)?单位(?:名称)?[:：]|^部门[:：]")
-# Headers that name the kind of amount rather than what it is an amount of.
-MEASURE_WORDS = regex.compile(r"^(?:金额|决算数|预算数|执行数|年初预算数|调整预算数|全年预算数|全年执行数|\S*率)$")
+_CAPTION = GRID_CAPTION
 
 
 @dataclass(frozen=True)
@@ -130,7 +127,7 @@ def measure_names(paths: list[list[str]]) -> list[str | None]:
 # ---- measure hierarchy ---------------------------------------------------------------------
 
 # The year's 本年…合计 leaves the carry-overs beside it (年初结转和结余, 上年结转) out.
-_BESIDE_FLOWS = regex.compile(r"结转|结余|年初|年末")
+_BESIDE_FLOWS = CARRY_OVER
 
 
 def _key(path: list[str]) -> tuple[str, ...]:
@@ -209,7 +206,7 @@ def measure_parents(paths: dict[int, list[str]]) -> tuple[dict[int, int], list[i
         for d in paths:
             if d == top or d in grouped or (d in sub and d not in groups) or (d in memo and d not in named):
                 continue
-            if "本年" in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
+            if YEAR_FLOWS_WORD in name and _BESIDE_FLOWS.search(paths[d][0] if paths[d] else ""):
                 continue  # 本年支出合计 leaves the carry-overs beside it out; a plain 合计 has them
             if _of_kind(paths[top], paths[d], [paths[m] for m in groups.get(d, ())]):
                 parents[d] = top

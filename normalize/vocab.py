@@ -1,10 +1,15 @@
-"""The words of performance and budget tables: the only module that spells header words.
+"""The words of performance and budget tables: the only module that spells header words, and the
+words around them that code matches against a page (row labels such as 合计 / 人员经费合计, money
+units 元 / 万元, list markers 一、 / （一） / 1., cover and caption fields). tests/test_vocabulary.py
+keeps Han literals out of the rest of normalize/ and validate/.
 
-Every pattern matches a whole header cell after `squash` (spaces removed) and `bare` (circled
+A header pattern matches a whole header cell after `squash` (spaces removed) and `bare` (circled
 numbers, formulas such as ③=①+②, and unit parentheses such as （万元） / (%) removed). A new
 province's synonym is one alternative here.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 import regex
 
@@ -89,13 +94,17 @@ MONEY_MEASURES: dict[str, regex.Pattern] = {
 }
 # Parent header + sum word → measure: 预算安排 / 小计 is the year's whole budget.
 MONEY_PARENT_SUM = {"预算安排": "全年预算数", "拨付情况": "全年执行数"}
+# A money header names at least two measures, one of them the year's budget or its spending.
+MONEY_HEADER_ANCHORS = frozenset({"全年预算数", "年初预算数", "全年执行数"})
 AMOUNT_MEASURES = ("年初预算数", "年中调整数", "全年预算数", "全年执行数", "结余数")
 RATE_MEASURES = ("执行率", "结余率")
 SCORE_MEASURES = ("分值", "得分", "总分")
 
 # Funding lines of a money block: the total line, groups, item prefixes (其中：/（1）/①)
 FUNDING_TOTAL = regex.compile(r"^(?:年度资金总额|资金总额|合计|总计|资金合计)[:：]?$")
-FUNDING_GROUP = regex.compile(r"^(资金来源|资金结构|收入|支出)[:：]")
+# Groups of funding lines a money block prints (资金来源：… / 资金结构：…): never budget-table lines.
+FUNDING_SOURCE_GROUPS = ("资金来源", "资金结构")
+FUNDING_GROUP = regex.compile(r"^(" + "|".join(FUNDING_SOURCE_GROUPS) + r"|收入|支出)[:：]")
 ITEM_PREFIX = regex.compile(r"^(?:其中[:：]?)?\s*(?:[（(]\s*\d+\s*[）)]|\d+[.、]|[①-⑳])?\s*")
 
 # ---- form blocks ---------------------------------------------------------------------------
@@ -180,6 +189,93 @@ NARRATIVE_SCORE = regex.compile(
 NARRATIVE_GRADE = regex.compile(
     r"(?:评价|绩效|综合)?(?:等级|级别|级次|结果)(?:为|是|评定为|确定为)\s*[:：]?\s*[“\"「『]?(优秀|优|良好|良|中|合格|差)")
 
+# ---- report metadata: cover and caption words (normalize/report_meta.py) ----------------------
+COVER_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+# 部门：… / 单位名称：… on the cover: the unit's name (单位：万元 is a money unit, see MONEY_UNIT_WORD).
+UNIT_NAME_FIELD = regex.compile(r"(?:部门|单位|实施单位|部门名称|单位名称)\s*[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
+# 上海市普陀区财政局 / 上海市 XX 局 (the template's placeholder) before the year and the kind.
+UNIT_BEFORE_KIND = regex.compile(
+    r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(\p{Han}[\p{Han}A-Za-z（）()]{2,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"(?:单位整体支出|部门整体支出|项目支出|年度部门决算|年度部门预算|部门决算|部门预算)")
+# Where the cover ends: the table of contents and the first part heading.
+COVER_END = regex.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
+# Lines under a table caption that are not part of a title: 部门：… / 单位：万元.
+CAPTION_FIELD_LINE = regex.compile(r"^(?:部门|单位|编制单位|金额单位)\s*[:：]")
+
+# ---- document checks: years in headings (validate/document.py) ------------------------------
+# A heading naming the report's own year, or a period-end date: these must be the report year.
+YEAR_IN_HEADING = regex.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算|绩效|整体)")
+PERIOD_END = regex.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+# A year this close after one of these words is a comparison (与2023年度相比), not a heading:
+# (word, how many characters before the year it may stand).
+YEAR_COMPARISON_WORDS = (("与", 6), ("比", 3))
+# A heading of a final-accounts report may announce next year's 预算.
+BUDGET_WORD = "预算"
+
+# ---- money units -----------------------------------------------------------------------------
+# The unit of every money value landed (budget_lines.unit, the contract's): amounts are in yuan.
+YUAN = "元"
+TEN_THOUSAND_YUAN = "万元"
+# Units a table declares (单位：万元) and what one printed unit is worth in yuan.
+YUAN_PER_UNIT = {YUAN: Decimal(1), "千元": Decimal(1000), TEN_THOUSAND_YUAN: Decimal(10000),
+                 "亿元": Decimal(100000000)}
+_MONEY_UNITS = r"亿元|万元|千元|元"
+# The unit field of a caption: 单位：杭州市气象局 names an organisation, 单位：万元 a money unit.
+UNIT_WORD = "单位"
+UNIT_FIELD_LABEL = UNIT_WORD + "："
+# A money unit declared in a caption or header: 单位：万元 / 金额单位:元 / （万元）.
+UNIT_DECLARATION = regex.compile(
+    r"(?:金额)?单位\s*[:：]\s*(" + _MONEY_UNITS + r")|[（(](" + _MONEY_UNITS + r")[）)]")
+# A money unit as a whole field value: never a unit's name.
+MONEY_UNIT_WORD = regex.compile(r"^(?:" + _MONEY_UNITS + r")$")
+# An amount in prose with its unit: 全年预算263,254,643.42元.
+PROSE_AMOUNT = regex.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(" + _MONEY_UNITS + r")")
+
+# ---- list markers of row labels: 一、 / （一） / 1. / （1） / ① ---------------------------------
+_NUMERALS = "一二三四五六七八九十"
+# A list number opening a row label: 一、 / 1. / 1、 / （一） / （1）; 1.5 is a number, not one.
+_LIST_MARKER_WORDS = (r"[" + _NUMERALS + r"]+、|\d+[.．、](?!\d)|[（(][" + _NUMERALS + r"\d]+[）)]")
+LIST_MARKER = regex.compile(r"^(?:" + _LIST_MARKER_WORDS + r")")
+# What a line item drops in front of its name: 其中： and one list marker (其中：1. 工资 → 工资).
+LINE_ITEM_PREFIX = regex.compile(r"^(?:其中[:：]\s*)?(?:" + _LIST_MARKER_WORDS + r")?\s*")
+# validate's label key (validate/budget_table.norm_label) drops a narrower numbering: 一、 / （一） /
+# 1. / 1、 — a （1） or 1． stays part of the label, so a row matched across tables by its label
+# ((1)工资福利支出 …) keeps matching as before.
+LABEL_NUMBERING = regex.compile(r"^\s*(?:[" + _NUMERALS + r"]+、|[（(][" + _NUMERALS + r"]+[）)]|\d+[.、])")
+# …and a 三公 row label, after its memo word, drops （1） / （一） / 1. / 1、 before its part's name.
+THREE_PUBLIC_ROW_NUMBER = regex.compile(r"^(?:[（(][\d" + _NUMERALS + r"]+[）)]|\d+[.、])")
+
+# ---- sum words and row labels of budget tables ---------------------------------------------------
+SUBTOTAL_WORD = "小计"
+TOTAL_WORD = "合计"
+GRAND_TOTAL_WORD = "总计"
+# Row labels validate finds printed figures by: the year's totals of a 收支总表 and its detail tables,
+# the appropriation's line, the two totals of a 基本支出 table (人员经费 / 公用经费), the two sides of
+# a balance, and the ending of an expenditure class (一般公共服务支出).
+YEAR_SPENT_TOTAL = "本年支出合计"
+YEAR_INCOME_TOTAL = "本年收入合计"
+APPROPRIATION_INCOME = "一般公共预算财政拨款收入"
+APPROPRIATION = "一般公共预算财政拨款"
+GENERAL_PUBLIC_BUDGET = "一般公共预算"
+PERSONNEL_TOTAL = "人员经费合计"
+PUBLIC_USE_TOTAL = "公用经费合计"
+INCOME_GRAND_TOTALS = ("收入总计", "收入合计")
+SPENT_GRAND_TOTALS = ("支出总计", "支出合计")
+EXPENDITURE_WORD = "支出"
+# Measure (column) names validate reads a figure from, in order of preference.
+BASIC_EXPENDITURE = "基本支出"
+FINAL_AMOUNT = "决算数"
+YEAR_SPENT = "本年支出"
+YEAR_SPENT_COLUMNS = (YEAR_SPENT_TOTAL, TOTAL_WORD, FINAL_AMOUNT, YEAR_SPENT)
+YEAR_INCOME_COLUMNS = (YEAR_INCOME_TOTAL, TOTAL_WORD, FINAL_AMOUNT)
+APPROPRIATION_COLUMNS = (APPROPRIATION, GENERAL_PUBLIC_BUDGET, TOTAL_WORD)
+# The parts of 三公经费 by their canonical names (the keys of THREE_PUBLIC_PARTS).
+OUTBOUND_FEES = "因公出国（境）费"
+VEHICLE_FEES = "公务用车购置及运行费"
+VEHICLE_PURCHASE_FEES = "公务用车购置费"
+VEHICLE_OPERATION_FEES = "公务用车运行费"
+RECEPTION_FEES = "公务接待费"
+
 # ---- 部门决算 / 部门预算 tables (budget families) --------------------------------------------
 # 行次 / 行号 / 序号 columns number the lines: metadata, never amounts.
 ROW_NUMBER_COLUMN = _whole(r"行次", r"行号", r"序号")
@@ -208,12 +304,12 @@ BUDGET_HEADER_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
 # 三公经费: canonical parts, from the header words of a 三公 table (费 / 经费 / 费用 alike).
 _FEE = r"(?:经?费(?:用)?)"
 THREE_PUBLIC_PARTS: dict[str, regex.Pattern] = {
-    "合计": regex.compile(r"^(?:[“\"]?三公[”\"]?经费)?(?:合计|总计)$"),
-    "因公出国（境）费": regex.compile(r"^因公出国[（(]?境[）)]?" + _FEE + r"$"),
-    "公务用车购置及运行费": regex.compile(r"^公务用车购置及运行(?:维护)?" + _FEE + r"(?:小计)?$"),
-    "公务用车购置费": regex.compile(r"^公务用车购置" + _FEE + r"$"),
-    "公务用车运行费": regex.compile(r"^公务用车运行(?:维护)?" + _FEE + r"$"),
-    "公务接待费": regex.compile(r"^公务接待" + _FEE + r"$"),
+    TOTAL_WORD: regex.compile(r"^(?:[“\"]?三公[”\"]?经费)?(?:合计|总计)$"),
+    OUTBOUND_FEES: regex.compile(r"^因公出国[（(]?境[）)]?" + _FEE + r"$"),
+    VEHICLE_FEES: regex.compile(r"^公务用车购置及运行(?:维护)?" + _FEE + r"(?:小计)?$"),
+    VEHICLE_PURCHASE_FEES: regex.compile(r"^公务用车购置" + _FEE + r"$"),
+    VEHICLE_OPERATION_FEES: regex.compile(r"^公务用车运行(?:维护)?" + _FEE + r"$"),
+    RECEPTION_FEES: regex.compile(r"^公务接待" + _FEE + r"$"),
 }
 # Printed beside the 三公 columns (一般公共预算“三公”经费、会议费、培训费支出表), never parts of them.
 BESIDE_THREE_PUBLIC: dict[str, regex.Pattern] = {
@@ -221,11 +317,38 @@ BESIDE_THREE_PUBLIC: dict[str, regex.Pattern] = {
     "培训费": regex.compile(r"^培训" + _FEE + r"$"),
 }
 
+# What makes a table a 决算 / 预算 table (normalize/families/budget_table.py): its caption, …
+BUDGET_TABLE_TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
+# … or at least two header cells typical of 决算/预算 tables (whole cell, spaces removed).
+BUDGET_HEADER_WORDS = regex.compile(
+    r"^(?:(?:支出)?功能分类(?:科目编码)?|(?:功能|经济)?(?:分类)?科目编码|功能科目编码|经济分类|"
+    r"(?:功能|经济|支出功能|支出经济)?(?:分类)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
+    r"年[初末](?:财政拨款)?结转和结余|支出用途|上缴上级支出|对附属单位补助支出)$")
+# Self-evaluation budget tables are read before the budget family is asked; it never claims them.
+SELF_EVALUATION_MEASURES = regex.compile(r"^(?:全年预算数|全年执行数|执行率|分值|得分)$")
+# Code columns: one 编码 column, or 类 / 款 / 项 columns (the code's pieces, outermost first).
+CODE_WORD = "编码"
+CODE_PARTS = ("类", "款", "项")
+CODE_HEADER = regex.compile(r"编码|代码|^[" + "".join(CODE_PARTS) + r"]$")
+# Label columns: 项目 / 科目 / …名称.
+LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
+# Headers that name the kind of amount rather than what it is an amount of; a column whose header
+# names no kind is measured in 金额. A rate (执行率 …) is a percentage, not money.
+AMOUNT_WORD = "金额"
+RATE_WORD = "率"
+MEASURE_WORDS = regex.compile(r"^(?:金额|决算数|预算数|执行数|年初预算数|调整预算数|全年预算数|全年执行数|\S*率)$")
+# A caption line inside the grid: a table's name (…表) or its unit line (单位：万元).
+GRID_CAPTION = regex.compile(r"表$|表[（(].*[）)]$|^(?:金额|预算|编制|填报)?单位(?:名称)?[:：]|^部门[:：]")
+
 # ---- the header tree of money tables --------------------------------------------------------
 # Bare sum words: 本年支出 / 小计 is the 本年支出 column.
-SUM_WORDS = frozenset({"小计", "合计"})
+SUM_WORDS = frozenset({SUBTOTAL_WORD, TOTAL_WORD})
 # Sum words that may end a column path: the column is the total of its header group.
-GROUP_SUM_WORDS = frozenset({"小计", "合计", "总计"})
+GROUP_SUM_WORDS = frozenset({SUBTOTAL_WORD, TOTAL_WORD, GRAND_TOTAL_WORD})
+# A total of the year's flows (本年支出合计) leaves the carry-overs beside it out (年初结转和结余,
+# 上年结转); a plain 合计 has them.
+YEAR_FLOWS_WORD = "本年"
+CARRY_OVER = regex.compile(r"结转|结余|年初|年末")
 # A named total of its group: 项目支出 / 项目支出总数, 支出 / 支出总额.
 NAMED_TOTAL = regex.compile(r"(?:合计|总计|总数|总额)$")
 # A sub-measure: a part of the column beside it, never another addend of the row's total
@@ -280,8 +403,7 @@ BUDGET_TABLE_KINDS = tuple(k for k in BUDGET_TABLE_KINDS if k[0] == "three_publi
     ("state_capital", regex.compile(r"国有资本经营")),
 ) + tuple(k for k in BUDGET_TABLE_KINDS if k[0] != "three_public")
 # List numbers in front of a row label: 其中：（一）因公出国（境）支出, 1、因公出国（境）费用.
-HEADLINE_LIST_PREFIX = regex.compile(
-    r"^(?:其中[:：]?)?(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])*")
+HEADLINE_LIST_PREFIX = regex.compile(r"^(?:其中[:：]?)?(?:" + _LIST_MARKER_WORDS + r"|[①-⑳])*")
 # The items of a 三公 table, from a header or row label (list numbers removed); first match wins,
 # so the parts come before the totals that contain their words.
 HEADLINE_THREE_PUBLIC: tuple[tuple[str, regex.Pattern], ...] = (

@@ -30,30 +30,29 @@ from normalize.families.base import Family, FamilyRows
 from normalize import vocab
 from normalize.vocab import squash
 from normalize.table_headers import (
-    DEFAULT as HEADER_DEFAULT, MEASURE_WORDS, HeaderSettings, column_paths, common_prefix,
+    DEFAULT as HEADER_DEFAULT, HeaderSettings, column_paths, common_prefix,
     header_end, is_title_row, measure_names, measure_parents, specific_name,
 )
-from normalize.vocab import MEASURE_QUALIFIER, BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, budget_title_key
+from normalize.vocab import (
+    AMOUNT_WORD, CODE_WORD, MEASURE_QUALIFIER, MEASURE_WORDS, BUDGET_HEADER_KINDS, BUDGET_TABLE_KINDS, RATE_WORD,
+    UNIT_WORD, YUAN, budget_title_key,
+)
 
-_TITLE = regex.compile(r"(?:决算|预算)总?表|“?三公”?经费|收支总表")
+_TITLE = vocab.BUDGET_TABLE_TITLE
 # Header cells typical of 决算/预算 tables (whole cell, spaces removed).
-_HEADER_WORDS = regex.compile(
-    r"^(?:(?:支出)?功能分类(?:科目编码)?|(?:功能|经济)?(?:分类)?科目编码|功能科目编码|经济分类|"
-    r"(?:功能|经济|支出功能|支出经济)?(?:分类)?科目名称|功能科目名称|[类款项]|本年(?:收入|支出)合计|基本支出|项目支出|决算数|"
-    r"年[初末](?:财政拨款)?结转和结余|支出用途|上缴上级支出|对附属单位补助支出)$")
+_HEADER_WORDS = vocab.BUDGET_HEADER_WORDS
 # Self-evaluation budget tables are handled before this module is asked; never claim them.
-_SELF_EVALUATION = regex.compile(r"^(?:全年预算数|全年执行数|执行率|分值|得分)$")
-_CODE_HEADER = regex.compile(r"编码|代码|^[类款项]$")
-_CODE_PARTS = ("类", "款", "项")
-_LABEL_HEADER = regex.compile(r"名称$|^项目$|^科目$")
+_SELF_EVALUATION = vocab.SELF_EVALUATION_MEASURES
+_CODE_HEADER = vocab.CODE_HEADER
+_CODE_PARTS = vocab.CODE_PARTS
+_LABEL_HEADER = vocab.LABEL_HEADER
 _CODE = regex.compile(r"^\d{3,}$")
 _CODE_PART = regex.compile(r"^\d{1,3}$")  # 款 / 项 printed without their leading zero: 2, 7
 # 类 / 款 / 项 codes as a continued page prints them: 201, 20106, 2010601, or a split 06
 _CONTINUED_CODE = regex.compile(r"^(?:\d{3}|\d{5}|\d{7}|0\d)$")
 _CODE_IN_LABEL = regex.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\p{Han}.*)$")
-_TOTAL = regex.compile(r"(?:合计|总计|小计)$")
-_ITEM_PREFIX = regex.compile(
-    r"^(?:其中[:：]\s*)?(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[（(][一二三四五六七八九十\d]+[）)])?\s*")
+_TOTAL = vocab.TOTAL_LINE
+_ITEM_PREFIX = vocab.LINE_ITEM_PREFIX
 _CJK_GAP = regex.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 
 
@@ -200,7 +199,7 @@ def _name_blocks(blocks: list[Block]) -> None:
 def _code_columns(block: Block, boundary: list[str]) -> list[tuple[int, str]]:
     cols = [c for c in block.columns if c.role == "code"]
     if len(cols) == 1:
-        return [(cols[0].index, "编码")]
+        return [(cols[0].index, CODE_WORD)]
     out = []
     for i, col in enumerate(cols[:3]):
         named = [t for t in (*col.path, boundary[col.index]) if t in _CODE_PARTS]
@@ -214,7 +213,7 @@ def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
     cols = [c for c in block.columns if c.role == "measure"]
     paths = [list(c.path[len(block.name):]) or list(c.path) for c in cols]
     if block.label_cols or any(c.role == "code" for c in block.columns):
-        return {c.index: (None, name or "金额") for c, name in zip(cols, measure_names(paths))}
+        return {c.index: (None, name or AMOUNT_WORD) for c, name in zip(cols, measure_names(paths))}
     out = {}
     for col, path in zip(cols, paths):
         # the header names the line; a year, 上年 or a change block above it qualifies the amount
@@ -223,7 +222,7 @@ def _measures(block: Block) -> dict[int, tuple[str | None, str]]:
         if named and MEASURE_WORDS.match(named[-1]):
             qualified, named = [*qualified, named[-1]], named[:-1]
         label = specific_name(named) or (named[-1] if named else None)
-        out[col.index] = (label, "·".join(qualified) or "金额")
+        out[col.index] = (label, "·".join(qualified) or AMOUNT_WORD)
     return out
 
 
@@ -276,8 +275,8 @@ def budget_table_kind(title: str | None, header: list[str]) -> str | None:
 
 def build_code(parts: dict[str, str], last: dict[str, str]) -> str | None:
     """类/款/项 pieces → '2010601'; a blank 类 (or 款) above a printed 款 (or 项) is carried down."""
-    if "编码" in parts:
-        code = squash(parts["编码"])
+    if CODE_WORD in parts:
+        code = squash(parts[CODE_WORD])
         return code if _CODE.match(code) else None
     digits = {k: _code_piece(k, squash(v)) for k, v in parts.items() if _CODE_PART.match(squash(v))}
     digits = {k: v for k, v in digits.items() if v}
@@ -298,7 +297,7 @@ def build_code(parts: dict[str, str], last: dict[str, str]) -> str | None:
 
 def _code_piece(part: str, digits: str) -> str | None:
     """A 类 is three digits; a 款 or 项 two, its leading zero sometimes not printed (2 → 02)."""
-    if part == "类":
+    if part == _CODE_PARTS[0]:
         return digits if len(digits) == 3 else None
     return digits.zfill(2) if len(digits) <= 2 else None
 
@@ -352,11 +351,11 @@ def _value(cell: Cell, measure: str, money_unit: str | None):
     amount = parse_number(cell.text)
     if amount is None:
         return None, None
-    if measure.endswith("率") or cell.text.strip().endswith("%"):
+    if measure.endswith(RATE_WORD) or cell.text.strip().endswith("%"):
         return amount, "%"
     if money_unit is None:
         return amount.quantize(Decimal("0.01")), None
-    return to_yuan(amount, money_unit), "元"
+    return to_yuan(amount, money_unit), YUAN
 
 
 def row_label(row: list[Cell | None], r: int, label_cols: list[int]) -> tuple[list, list]:
@@ -460,7 +459,7 @@ def _grid_title(rows: list[list[str]]) -> str | None:
     none above it."""
     for row in rows:
         texts = list(dict.fromkeys(squash(t) for t in row if squash(t)))
-        if is_title_row(row) and len(texts) == 1 and not declared_unit(texts[0]) and "单位" not in texts[0]:
+        if is_title_row(row) and len(texts) == 1 and not declared_unit(texts[0]) and UNIT_WORD not in texts[0]:
             return texts[0]
     return None
 
