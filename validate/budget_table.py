@@ -21,17 +21,21 @@ import regex
 from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_tolerance
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
-from normalize.vocab import KNOWN_PARTS, THREE_PUBLIC_PARTS
+from normalize import vocab
+from normalize.vocab import (
+    APPROPRIATION, APPROPRIATION_COLUMNS, APPROPRIATION_INCOME, BASIC_EXPENDITURE, CODE_PARTS, FINAL_AMOUNT,
+    GRAND_TOTAL_WORD, KNOWN_PARTS, OUTBOUND_FEES, PERSONNEL_TOTAL, PUBLIC_USE_TOTAL, RECEPTION_FEES,
+    SUBTOTAL_WORD, THREE_PUBLIC_PARTS, TOTAL_WORD, VEHICLE_FEES, VEHICLE_OPERATION_FEES, VEHICLE_PURCHASE_FEES,
+    YEAR_INCOME_COLUMNS, YEAR_INCOME_TOTAL, YEAR_SPENT_COLUMNS, YEAR_SPENT_TOTAL, YUAN,
+)
 
 SUITE = "budget_table"
-_NUMBERING = regex.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])")
+_NUMBERING = vocab.LABEL_NUMBERING
 _SPACE = regex.compile(r"\s+")
-_OF_WHICH = regex.compile(r"^其中[:：]?")
-_ENUM = regex.compile(r"^(?:[（(][\d一二三四五六七八九十]+[）)]|\d+[.、])")
-_TOP_NUMBER = regex.compile(r"^\s*[一二三四五六七八九十]+、")
-_TOTAL = ("合计", "小计")
-# Columns that stand beside the year's flows and never add into a row total.
-_NOT_SUMMAND = ("结转", "结余", "年初", "年末", "预算数", "决算数", "总计")
+_OF_WHICH = vocab.MEMO_LINE
+_ENUM = vocab.THREE_PUBLIC_ROW_NUMBER
+# A 类 / 款 / 项 suffix of a label: 一般公共服务支出（类）.
+_CODE_PART_SUFFIX = regex.compile(r"[（(](" + "|".join(CODE_PARTS) + r")[）)]$")
 # Economic classification: 人员经费 = 工资福利 + 对个人和家庭的补助; the rest is 公用经费.
 _PERSONNEL = ("301", "303")
 _PUBLIC = ("302", "307", "309", "310", "312", "399")
@@ -42,7 +46,7 @@ def norm_label(label) -> str:
     if label is None or label != label:
         return ""
     s = _NUMBERING.sub("", _SPACE.sub("", str(label)))
-    return regex.sub(r"[（(](类|款|项)[）)]$", "", s)
+    return _CODE_PART_SUFFIX.sub("", s)
 
 
 def norm_code(code) -> str:
@@ -71,7 +75,7 @@ class Line:
     path: str = ""  # the column's header path (normalize's anatomy)
     parent: str = ""  # the header path of the total this column adds into
     role: str = ""  # total | part | unexplained | ''
-    unit: str = "元"  # 元, or '' when normalize could not tell the table's unit (amount as printed)
+    unit: str = YUAN  # 元, or '' when normalize could not tell the table's unit (amount as printed)
     block: int = 0  # the sub-table of a grid printing several side by side (收入 | 支出)
     row_role: str = ""  # total | memo (其中) | line
     row_level: int | None = None  # depth of a numbered line: 一、 0 > （一） 1 > 1. 2 > （1） 3
@@ -87,7 +91,7 @@ def lines_of(lines: pd.DataFrame) -> list[Line]:
 
 def in_yuan(every: list[Line]) -> list[Line]:
     """The lines of tables whose unit normalize knows (amounts in yuan): the ones checked."""
-    return [x for x in every if x.unit == "元"]
+    return [x for x in every if x.unit == YUAN]
 
 
 def _convert(lines: pd.DataFrame) -> list[Line]:
@@ -103,7 +107,8 @@ def _convert(lines: pd.DataFrame) -> list[Line]:
     for r in lines[cols].to_dict("records"):
         kind = r["budget_table"]
         unit = r["unit"] if _present(r["unit"]) else ""
-        if not _present(kind) or unit not in ("元", "") or _present(r["project"]) or r["line_group"] in ("资金来源", "资金结构"):
+        if not _present(kind) or unit not in (YUAN, "") or _present(r["project"]) or \
+                r["line_group"] in vocab.FUNDING_SOURCE_GROUPS:
             continue
         amount = Decimal(r["value"]) if _present(r["value"]) else None
         out.append(Line(
@@ -141,7 +146,7 @@ def _display(values: list[Decimal]) -> tuple[Decimal, str]:
     """Show figures in 万元 when every one is a whole 0.01 万元 (how most tables print), else in 元
     (上海 prints whole 元, 北京 万元 to six decimals): a reviewer sees the digits that differ."""
     whole = all(v % 100 == 0 for v in values)
-    return (Decimal(10000), "万元") if whole else (Decimal(1), "元")
+    return (Decimal(10000), vocab.TEN_THOUSAND_YUAN) if whole else (Decimal(1), YUAN)
 
 
 def _sum_text(values: list[Decimal], scale: Decimal, unit: str) -> str:
@@ -168,9 +173,9 @@ def _compare(check: str, settings: ValidateSettings, subject: str, claim: str, t
 def _column_name(path: str) -> str:
     """'基本支出/小计' → '基本支出'; '预算数/合计' → '预算数·合计' (a bare sum word keeps its parent)."""
     parts = [p for p in path.split("/") if p]
-    while len(parts) > 1 and parts[-1] in ("小计",):
+    while len(parts) > 1 and parts[-1] in (SUBTOTAL_WORD,):
         parts.pop()
-    if len(parts) > 1 and parts[-1] in ("合计", "总计"):
+    if len(parts) > 1 and parts[-1] in (TOTAL_WORD, GRAND_TOTAL_WORD):
         return "·".join(parts[-2:])
     return parts[-1] if parts else path
 
@@ -250,7 +255,7 @@ def code_hierarchy(fa: list[Line], settings: ValidateSettings) -> list[Compariso
         if repeated_codes(t):
             continue  # not applied (see not_applied)
         levels = {n: _coded(t, n) for n in (3, 5, 7)}
-        for n, level, child_level in ((3, "类", "款"), (5, "款", "项")):
+        for n, level, child_level in ((3, *CODE_PARTS[:2]), (5, *CODE_PARTS[1:])):
             for row in levels[n]:
                 children = [c for c in levels[n + 2] if c.code.startswith(row.code)]
                 if not children or (row.amount is None and all(c.amount is None for c in children)):
@@ -274,12 +279,12 @@ def total_rows(fa: list[Line], settings: ValidateSettings) -> list[Comparison]:
     for (_, block, _, measure), t in _groups(fa, "logical", "block", "table_title", "measure").items():
         title, kind = t[0].table_title, t[0].kind
         classes = [] if repeated_codes(t) else _coded(t, 3)
-        total = _labelled(t, "合计")
+        total = _labelled(t, TOTAL_WORD)
         if total is not None and classes:
             out.append(_compare("budget_table.total_row", settings, f"{title} / 合计 / {measure}",
                                 f"合计 = Σ of its {len(classes)} 类", total, classes, known=True))
         if kind == "gpb_basic" and classes:
-            for label, prefixes in (("人员经费合计", _PERSONNEL), ("公用经费合计", _PUBLIC)):
+            for label, prefixes in ((PERSONNEL_TOTAL, _PERSONNEL), (PUBLIC_USE_TOTAL, _PUBLIC)):
                 row = _labelled(t, label)
                 parts = [c for c in classes if c.code in prefixes]
                 if row is not None and parts:
@@ -337,19 +342,19 @@ def find(fa: list[Line], kind: str, label: str | None = None, code: str | None =
     return t[0] if not measures else None
 
 
-_SPENT = ("本年支出合计", "合计", "决算数", "本年支出")
-_INCOME = ("本年收入合计", "合计", "决算数")
+_SPENT = YEAR_SPENT_COLUMNS
+_INCOME = YEAR_INCOME_COLUMNS
 
 
 def _pairs(fa: list[Line]) -> list[tuple[str, Line | None, Line | None]]:
     return [
-        ("本年支出合计: 收入支出决算总表 vs 支出决算表",
-         find(fa, "summary", "本年支出合计", measures=_SPENT), find(fa, "expenditure", "合计", measures=_SPENT)),
-        ("本年收入合计: 收入支出决算总表 vs 收入决算表",
-         find(fa, "summary", "本年收入合计", measures=_INCOME), find(fa, "income", "合计", measures=_INCOME)),
-        ("一般公共预算财政拨款: 收入支出决算总表 vs 财政拨款收入支出决算总表",
-         find(fa, "summary", "一般公共预算财政拨款收入", measures=_INCOME),
-         find(fa, "appropriation_summary", "一般公共预算财政拨款", measures=_INCOME)),
+        ("本年支出合计: 收入支出决算总表 vs 支出决算表",  # message
+         find(fa, "summary", YEAR_SPENT_TOTAL, measures=_SPENT), find(fa, "expenditure", TOTAL_WORD, measures=_SPENT)),
+        ("本年收入合计: 收入支出决算总表 vs 收入决算表",  # message
+         find(fa, "summary", YEAR_INCOME_TOTAL, measures=_INCOME), find(fa, "income", TOTAL_WORD, measures=_INCOME)),
+        ("一般公共预算财政拨款: 收入支出决算总表 vs 财政拨款收入支出决算总表",  # message
+         find(fa, "summary", APPROPRIATION_INCOME, measures=_INCOME),
+         find(fa, "appropriation_summary", APPROPRIATION, measures=_INCOME)),
     ]
 
 
@@ -359,19 +364,21 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     for subject, a, b in _pairs(fa):
         if a is not None and b is not None:
             out.append(_compare("budget_table.cross_table", settings, subject, "the same figure in both tables", a, [b], known=True))
-    gpb_basic = find(fa, "gpb_expenditure", "合计", measures=("基本支出",))
-    personnel = find(fa, "gpb_basic", "人员经费合计", measures=("决算数",))
-    public = find(fa, "gpb_basic", "公用经费合计", measures=("决算数",))
+    gpb_basic = find(fa, "gpb_expenditure", TOTAL_WORD, measures=(BASIC_EXPENDITURE,))
+    personnel = find(fa, "gpb_basic", PERSONNEL_TOTAL, measures=(FINAL_AMOUNT,))
+    public = find(fa, "gpb_basic", PUBLIC_USE_TOTAL, measures=(FINAL_AMOUNT,))
     if gpb_basic is not None and personnel is not None and public is not None:
-        out.append(_compare("budget_table.cross_table", settings, "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",
-                            "基本支出 = 人员经费合计 + 公用经费合计", gpb_basic, [personnel, public], known=True))
+        out.append(_compare("budget_table.cross_table", settings,
+                            "基本支出: 一般公共预算财政拨款支出决算表 vs 基本支出决算表",  # message
+                            "基本支出 = 人员经费合计 + 公用经费合计",  # message
+                            gpb_basic, [personnel, public], known=True))
     # 类 lines of the 总表 against the 类 rows of the 支出决算表 (same name), and the 财政拨款总表
     # against the 一般公共预算财政拨款支出决算表.
     for summary_kind, detail_kind, measures in (("summary", "expenditure", _SPENT),
                                                 ("appropriation_summary", "gpb_expenditure",
-                                                 ("一般公共预算财政拨款", "一般公共预算", "合计"))):
+                                                 APPROPRIATION_COLUMNS)):
         s = [x for x in fa if x.kind == summary_kind and _NUMBERING.match(x.line_label)
-             and x.label.endswith("支出") and x.amount is not None]
+             and x.label.endswith(vocab.EXPENDITURE_WORD) and x.amount is not None]
         for label in dict.fromkeys(x.label for x in s):
             a = find(s, summary_kind, label, measures=measures)
             b = find(fa, detail_kind, label, measures=_SPENT, code_digits=3)
@@ -382,8 +389,8 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
     # a 收支总表 balances: 收入总计 = 支出总计 (each block a side, or a classification of 支出)
     for _, t in _groups([x for x in fa if x.kind in ("summary", "appropriation_summary")],
                         "logical", "measure").items():
-        income = next((x for x in t if x.label in ("收入总计", "收入合计") and x.amount is not None), None)
-        spent = [x for x in t if x.label in ("支出总计", "支出合计") and x.amount is not None]
+        income = next((x for x in t if x.label in vocab.INCOME_GRAND_TOTALS and x.amount is not None), None)
+        spent = [x for x in t if x.label in vocab.SPENT_GRAND_TOTALS and x.amount is not None]
         for x in spent if income is not None else []:
             out.append(_compare("budget_table.cross_table", settings, f"{x.table_title} / {x.label}",
                                 f"收入总计 = {x.label}", income, [x], known=True))
@@ -392,7 +399,7 @@ def cross_tables(fa: list[Line], settings: ValidateSettings) -> list[Comparison]
 
 def _named_part(text: str) -> str | None:
     for part, pattern in THREE_PUBLIC_PARTS.items():
-        if part != "小计" and pattern.match(text):
+        if part != SUBTOTAL_WORD and pattern.match(text):
             return part
     return None
 
@@ -405,26 +412,26 @@ def _three_public_part(path: str) -> str | None:
         named = _named_part(text)
         if named:
             return named
-    return "小计" if parts and parts[-1] == "小计" else None
+    return SUBTOTAL_WORD if parts and parts[-1] == SUBTOTAL_WORD else None
 
 
 def _three_public_sums(where: str, g: dict[str, Line], settings: ValidateSettings) -> list[Comparison]:
     out = []
-    vehicle_parts = ("公务用车购置费", "公务用车运行费")
+    vehicle_parts = (VEHICLE_PURCHASE_FEES, VEHICLE_OPERATION_FEES)
     # A part printed blank has no line: it counts as zero, as long as most parts are printed.
-    vehicle = g.get("公务用车购置及运行费")
+    vehicle = g.get(VEHICLE_FEES)
     if vehicle is not None and any(p in g for p in vehicle_parts):
         out.append(_compare("budget_table.three_public", settings, f"{where} / 公务用车购置及运行费",
-                            "公务用车购置及运行费 = 购置费 + 运行费", vehicle, [g[p] for p in vehicle_parts if p in g],
-                            known=True))
-    total = g.get("合计")
+                            "公务用车购置及运行费 = 购置费 + 运行费",  # message
+                            vehicle, [g[p] for p in vehicle_parts if p in g], known=True))
+    total = g.get(TOTAL_WORD)
     car = [vehicle] if vehicle is not None else [g[p] for p in vehicle_parts if p in g]
-    parts = [g[p] for p in ("因公出国（境）费",) if p in g] + car + [g[p] for p in ("公务接待费",) if p in g]
-    groups_present = sum(("因公出国（境）费" in g, bool(car), "公务接待费" in g))
+    parts = [g[p] for p in (OUTBOUND_FEES,) if p in g] + car + [g[p] for p in (RECEPTION_FEES,) if p in g]
+    groups_present = sum((OUTBOUND_FEES in g, bool(car), RECEPTION_FEES in g))
     if total is not None and groups_present >= 2:
         out.append(_compare("budget_table.three_public", settings, f"{where} / 三公经费合计",
-                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费", total, parts,
-                            known=True))
+                            "三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费",  # message
+                            total, parts, known=True))
     return out
 
 
@@ -489,7 +496,7 @@ def blank_totals(fa: list[Line], settings: ValidateSettings) -> list[CheckResult
     """A 合计 that is blank or zero while the 类 rows it covers are not."""
     out = []
     for (table_id, measure), t in _groups(fa, "table_id", "measure").items():
-        total = next((x for x in t if x.label == "合计" and not x.code), None)
+        total = next((x for x in t if x.label == TOTAL_WORD and not x.code), None)
         classes = [x for x in t if len(x.code) == 3 and x.amount is not None]
         if total is None or not classes:
             continue
@@ -515,7 +522,7 @@ def unknown_units(lines: pd.DataFrame, settings: ValidateSettings) -> list[Check
         page = t["page"].dropna()
         page = int(page.min()) if not page.empty else None
         out.append(CheckResult("budget_table.unit_unknown", settings.document_severity, False,
-                               observed=f"{len(t)} amounts without a unit", expected="单位：万元 / 元",
+                               observed=f"{len(t)} amounts without a unit", expected="单位：万元 / 元",  # message
                                message=f"{title} (p.{page}): no money unit declared in its caption or "
                                        f"header; {len(t)} amounts kept as printed, unit null, not checked.",
                                page=page, table_id=str(table_id)))

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import regex
 
+from normalize import vocab
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 
-_CN_NUM = "〇零一二三四五六七八九"
 # A heading naming the report's own year, or a period-end date: these must be the report year.
-_YEAR_IN_HEADING = regex.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算|绩效|整体)")
-_PERIOD_END = regex.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_YEAR_IN_HEADING = vocab.YEAR_IN_HEADING
+_PERIOD_END = vocab.PERIOD_END
 
 
 def _text_lines(doc):
@@ -26,12 +26,13 @@ def year_checks(doc, year: int | None, settings: ValidateSettings) -> list[Check
         for pattern, what in ((_YEAR_IN_HEADING, "heading"), (_PERIOD_END, "period end")):
             for m in pattern.finditer(text):
                 y = int(m.group(1))
-                if what == "heading" and ("与" in text[:m.start()][-6:] or "比" in text[:m.start()][-3:]):
+                if what == "heading" and any(word in text[:m.start()][-before:]
+                                             for word, before in vocab.YEAR_COMPARISON_WORDS):
                     continue  # 与2023年度相比: a comparison, not a heading
                 if y == year or (line.page, m.group()) in seen:
                     continue
                 seen.add((line.page, m.group()))
-                if what == "heading" and y == year + 1 and "预算" in m.group():
+                if what == "heading" and y == year + 1 and vocab.BUDGET_WORD in m.group():
                     continue  # a final-accounts report may announce next year's budget
                 out.append(CheckResult("document.year", settings.document_severity, False,
                                        observed=m.group(), expected=f"{year}",
