@@ -3,8 +3,8 @@ frame of comparisons, and one suite per table kind. Every suite holds the same r
 expectation (a ≥ b; a comparison low ≤ observed ≤ high is two rows of it, observed ≥ low and
 high ≥ observed), so a report's comparisons, of whatever kinds, are validated in one GX call over
 one frame of all its rows (a call costs ~35 ms an expectation however few its rows; suite by
-suite and with one expectation a bound, a report paid up to eight); GX's unexpected_index_list names the failing rows, which become
-failed CheckResults. The fork server builds the context before it forks the workers
+suite and with one expectation a bound, a report paid up to eight); GX's unexpected_index_list
+names the failing rows, which become failed CheckResults. The fork server builds the context before it forks the workers
 (pipeline/fork_server.py), so a worker pays neither the import nor the setup."""
 from __future__ import annotations
 
