@@ -147,6 +147,8 @@ def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
     punct = [c for c in chars if c["text"] in _PUNCT]
     if not punct:
         return lines
+    if len(lines) == 1:  # one line (most cells): a punctuation mark joins it if it overlaps it
+        return _one_line(lines[0], punct)
     bands = [(min(c["top"] for c in line), max(c["bottom"] for c in line)) for line in lines]
     tops = [top for top, _ in bands]
     touching = {id(ch): [i for i, band in enumerate(bands) if _overlap(ch, band) > 0] for ch in punct}
@@ -168,6 +170,25 @@ def cell_lines(chars: Iterable[Char]) -> list[list[Char]]:
         lines = sorted(lines + group_lines(loose), key=lambda line: min(c["top"] for c in line))
     for line in lines:
         line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _one_line(line: list[Char], punct: list[Char]) -> list[list[Char]]:
+    """cell_lines where the glyphs other than punctuation form one line: each mark that overlaps
+    the line's band joins it, the others make lines of their own (what the general case does
+    with a single band: no offsets to weigh)."""
+    band = (min(c["top"] for c in line), max(c["bottom"] for c in line))
+    loose = []
+    for ch in punct:
+        if _overlap(ch, band) > 0:
+            line.append(ch)
+        else:
+            loose.append(ch)
+    lines = [line]
+    if loose:
+        lines = sorted(lines + group_lines(loose), key=lambda ln: min(c["top"] for c in ln))
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
     return lines
 
 

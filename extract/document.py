@@ -25,7 +25,7 @@ from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
 from extract.model import Document, Table, TextLine
-from extract.ruled import find_ruled_tables, open_columns, page_edges
+from extract.ruled import find_ruled_tables, open_columns, page_band, page_edges
 from extract.settings import DEFAULT, ExtractSettings
 from extract.stitch import Piece, stitch
 from extract.unruled import find_unruled_tables
@@ -221,8 +221,9 @@ def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: Ext
         for (ln, _), ruled_line in zip(with_chars, in_ruled)
     ]
     open_spans = []
+    band = page_band(chars) if any(t.strategy == "ruled" for t in tables) else None
     for t in tables:
-        cols = open_columns(t, chars, settings) if t.strategy == "ruled" else frozenset()
+        cols = open_columns(t, chars, settings, band) if t.strategy == "ruled" else frozenset()
         last = t.n_rows - 1
         open_spans.append(tuple(
             (c.x0, c.x1) for c in t.cells if c.col in cols and c.row + c.row_span - 1 == last

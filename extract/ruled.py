@@ -183,6 +183,11 @@ def find_ruled_tables(edges: Sequence[dict], chars: Sequence[Char], page_no: int
     return tables
 
 
+def page_band(chars: Sequence[Char]) -> _YBand:
+    """The page's glyphs by vertical middle, for open_columns on each of its tables."""
+    return _YBand(chars)
+
+
 class _YBand:
     """Glyphs sorted by vertical middle, so the glyphs of a band of the page are found by bisection
     (each table or row on a page then costs its own glyphs, not the page's)."""
@@ -203,18 +208,20 @@ def _bbox(boxes: Sequence[Box]) -> Box:
     return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
-def open_columns(table: Table, chars: Sequence[Char], settings: ExtractSettings) -> frozenset[int]:
+def open_columns(table: Table, chars: Sequence[Char], settings: ExtractSettings,
+                 band: _YBand | None = None) -> frozenset[int]:
     """Columns of the table's last row whose text fills its cell to the right edge.
 
     Such text may have been cut by a page break and continue on the next page; a short label
-    (本年收入合计 in a wide cell) or a right-aligned number cannot.
+    (本年收入合计 in a wide cell) or a right-aligned number cannot. `band`: `chars` sorted once
+    for all the page's tables (`page_band`).
     """
     last = table.n_rows - 1
     out = set()
     ending = [c for c in table.cells if c.row + c.row_span - 1 == last and c.text]
     if not ending:
         return frozenset()
-    near = _YBand(chars).within(min(c.top for c in ending), max(c.bottom for c in ending))
+    near = (band or _YBand(chars)).within(min(c.top for c in ending), max(c.bottom for c in ending))
     for c in ending:
         inner = [
             ch for ch in near
