@@ -14,6 +14,7 @@ Headers are found wherever they sit (宁德's indicator header is row 12 of one 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extract.cell_text import tighten
 from extract.model import Cell, Table
@@ -64,6 +65,12 @@ def row_texts(row: list[Cell | None]) -> list[str]:
 # ---- indicator headers ---------------------------------------------------------------------
 
 def indicator_roles(texts: list[str]) -> dict[str, int]:
+    """Role → column of one header row (see _indicator_roles); a copy, the same row read once."""
+    return dict(_indicator_roles(tuple(texts)))
+
+
+@lru_cache(maxsize=4096)
+def _indicator_roles(texts: tuple[str, ...]) -> dict[str, int]:
     """Role → column, from one header row (merged cells repeated per column).
 
     A column that only names the block (绩效指标) is skipped when a real name column exists;
@@ -234,9 +241,16 @@ def find_blocks(grid: list[list[Cell | None]]) -> list[Block]:
     rows no block claims form `rows` blocks."""
     blocks: list[Block] = []
     r, n = 0, len(grid)
+    memo: dict[int, tuple] = {}
+
+    def kind_of(row: int) -> tuple:  # each row is read once, however many blocks ask
+        if row not in memo:
+            memo[row] = _row_kind(grid, row)
+        return memo[row]
+
     pending = None  # start of an unclaimed run
     while r < n:
-        kind, cols, header = _row_kind(grid, r)
+        kind, cols, header = kind_of(r)
         if kind is None or (kind == "money" and blocks and blocks[-1].kind == "money"
                             and r < blocks[-1].stop):
             pending = r if pending is None else pending
@@ -250,7 +264,7 @@ def find_blocks(grid: list[list[Cell | None]]) -> list[Block]:
             last = blocks.pop()
             if last.start < start:
                 blocks.append(Block(last.kind, last.start, start, last.header, last.columns))
-        stop = _block_stop(grid, kind, header, cols, r)
+        stop = _block_stop(grid, kind, header, cols, r, kind_of)
         blocks.append(Block(kind, start, stop, header, cols))
         r = stop
     if pending is not None:
@@ -258,23 +272,23 @@ def find_blocks(grid: list[list[Cell | None]]) -> list[Block]:
     return blocks
 
 
-def _block_stop(grid, kind: str, header: tuple[int, ...], cols: dict, r: int) -> int:
+def _block_stop(grid, kind: str, header: tuple[int, ...], cols: dict, r: int, kind_of) -> int:
     n = len(grid)
     if kind in ("fields", "footer"):
         return r + 1
     s = (header[-1] + 1) if header else r + 1
     if kind == "money":  # funding lines: rows with a number under a measure column
-        while s < n and _has_number(grid[s], cols) and _row_kind(grid, s)[0] in (None, "fields"):
+        while s < n and _has_number(grid[s], cols) and kind_of(s)[0] in (None, "fields"):
             s += 1
         return s
     if kind == "goals":  # the goal rows share the label cell merged down from the first row
         label = grid[r][distinct(grid[r])[0][0]] if distinct(grid[r]) else None
         while s < n and label is not None and (label in grid[s] or _first_text(grid[s]) == bare(label.text)) \
-                and _row_kind(grid, s)[0] in (None, "goals"):
+                and kind_of(s)[0] in (None, "goals"):
             s += 1
         return s
     while s < n:  # indicators: until the next block opens (a repeated header stays inside)
-        kind_s = _row_kind(grid, s)[0]
+        kind_s = kind_of(s)[0]
         if kind_s is not None and not (kind_s == "indicators" and row_texts(grid[s]) == row_texts(grid[r])):
             break
         s += 1

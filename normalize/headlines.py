@@ -195,6 +195,8 @@ class Report:
         std = std[(std["unit"] == "元") & ~std["measure"].fillna("").map(lambda m: bool(V.HEADLINE_NOT_MONEY.match(_clean(m)))).astype(bool)]
         std["logical_table"] = std["logical_table"].fillna(std["table_id"])
         self.std = std
+        # each line as a plain dict, once: pandas' per-row Series cost more than the reading itself
+        self._records = dict(zip(std.index, std.to_dict("records")))
         self._readings: dict = {}
         self._grids: dict = {}
 
@@ -203,6 +205,10 @@ class Report:
             self._row_labels = _row_labels(self.lines) if len(self.lines) else {}
         return self._row_labels
 
+    def rows(self, table: pd.DataFrame):
+        """(index, line) of a table of the standard lines, in order; a line is a dict."""
+        return [(i, self._records[i]) for i in table.index]
+
     def reading(self, idx, line) -> Reading:
         if idx not in self._readings:
             self._readings[idx] = read_line(line, self.year)
@@ -210,8 +216,10 @@ class Report:
 
     def logical_tables(self, kind: str) -> list[pd.DataFrame]:
         """The lines of each logical table of a standard kind, in document order."""
-        t = self.std[self.std["budget_table"] == kind]
-        return [g for _, g in t.groupby("logical_table", sort=False)] if len(t) else []
+        if not hasattr(self, "_by_kind"):
+            self._by_kind = {k: [g for _, g in t.groupby("logical_table", sort=False)]
+                             for k, t in self.std.groupby("budget_table", sort=False)}
+        return self._by_kind.get(kind, [])
 
     def wanted_amount(self, r: Reading, table: pd.DataFrame) -> bool:
         """A 决算 reports the year's actuals (决算数), a budget the budget: the other kind of
@@ -222,7 +230,7 @@ class Report:
 
     def _has_amount(self, table: pd.DataFrame, amount: str) -> bool:
         """The table prints that kind of amount: a line of it, or a header over empty cells."""
-        if any(self.reading(i, l).amount == amount for i, l in table.iterrows()):
+        if any(self.reading(i, l).amount == amount for i, l in self.rows(table)):
             return True
         for tid in table["table_id"].unique():
             first = int(table[table["table_id"] == tid]["row"].min())
@@ -314,7 +322,7 @@ def _total_in_row(rep: Report, table: pd.DataFrame, period: str) -> pd.Series | 
     """The table's grand total: the total row's total column."""
     best, best_rank = None, None
     labels = rep.row_labels()
-    for i, line in table.iterrows():
+    for i, line in rep.rows(table):
         r = rep.reading(i, line)
         if r.period != period or not rep.wanted_amount(r, table):
             continue
@@ -342,7 +350,7 @@ def _side(line) -> str | None:
 def _summary_total(rep: Report, table: pd.DataFrame, side: str, period: str):
     """收入总计 / 支出总计 (or a side's 合计), else 本年收入合计 / 本年支出合计: (line, year_line)."""
     best, best_rank, year_line, year_rank = None, None, None, None
-    for i, line in table.iterrows():
+    for i, line in rep.rows(table):
         if _side(line) != side:
             continue
         r = rep.reading(i, line)
@@ -395,7 +403,7 @@ def _part_column(rep: Report, table: pd.DataFrame, period: str, pattern) -> list
         return []
     row = table[table["row"] == total["row"]]
     hits = []
-    for i, line in row.iterrows():
+    for i, line in rep.rows(row):
         r = rep.reading(i, line)
         if r.period != period or not rep.wanted_amount(r, table):
             continue
@@ -408,7 +416,7 @@ def _part_column(rep: Report, table: pd.DataFrame, period: str, pattern) -> list
 def _part_row(rep: Report, table: pd.DataFrame, period: str, pattern) -> pd.Series | None:
     """Where a table lists 基本支出 / 项目支出 as rows: the row's total column."""
     best, best_rank = None, None
-    for i, line in table.iterrows():
+    for i, line in rep.rows(table):
         if not pattern.match(_clean(line.get("line_label"))):
             continue
         r = rep.reading(i, line)
@@ -448,7 +456,7 @@ def _basic_project(rep: Report) -> list[Figure]:
             for table in rep.logical_tables("summary")[:1]:
                 for item, pattern in (("basic_expenditure", V.HEADLINE_BASIC_ROW),
                                       ("project_expenditure", V.HEADLINE_PROJECT_ROW)):
-                    side = table[table.apply(lambda l: _side(l) == "expenditure", axis=1)]
+                    side = table.loc[[i for i, l in rep.rows(table) if _side(l) == "expenditure"]]
                     line = _part_row(rep, side, period, pattern) if len(side) else None
                     if line is not None:
                         out.append(rep.figure(item, period, line,
@@ -465,7 +473,7 @@ def _procurement_column(rep: Report) -> list[Figure]:
             if total is None:
                 continue
             row = table[(table["row"] == total["row"]) & (table["table_id"] == total["table_id"])]
-            for i, line in row.iterrows():
+            for i, line in rep.rows(row):
                 r = rep.reading(i, line)
                 if r.period == period and any(V.HEADLINE_PROCUREMENT.search(x) for x in r.segments) \
                         and r.segments and _is_sum(r.segments[-1]):
@@ -518,7 +526,7 @@ def _three_public_item(r: Reading) -> str | None:
 def _three_public_table(rep: Report, table: pd.DataFrame) -> dict:
     """{(item, period): Figure} of one 三公 table, blanks and sums included."""
     cands: dict = {}
-    for i, line in table.iterrows():
+    for i, line in rep.rows(table):
         r = rep.reading(i, line)
         if r.period is None or not rep.wanted_amount(r, table):
             continue

@@ -10,10 +10,12 @@ province's synonym is one alternative here.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
 
+@lru_cache(maxsize=1 << 16)  # the same cell texts are read by every family and check
 def squash(text: str | None) -> str:
     return "".join((text or "").split())
 
@@ -25,6 +27,7 @@ _SCORE_PAREN = regex.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[）)]$")
 _NUMERIC_PREFIX = regex.compile(r"^(?:\d+\s*[-－—.、．]\s*)+")
 
 
+@lru_cache(maxsize=1 << 16)
 def bare(text: str | None) -> str:
     """'支出实现率(%)⑤=④/③' → '支出实现率'; '年初部门预算安排金额（含历年结余结转）①' keeps its words."""
     s = _FORMULA.sub("", squash(text))
