@@ -246,7 +246,9 @@ class Report:
             return self._grids[table_id]
         out = {}
         if self.cells is not None and len(self.cells):
-            cs = self.cells[self.cells["table_id"] == table_id]
+            if not hasattr(self, "_cells_by_table"):  # split once, not filtered per table
+                self._cells_by_table = {k: g for k, g in self.cells.groupby("table_id", sort=False)}
+            cs = self._cells_by_table.get(table_id, self.cells.iloc[0:0])
             for c in cs.itertuples(index=False):
                 rs = int(c.row_span) if pd.notna(c.row_span) else 1
                 ks = int(c.col_span) if pd.notna(c.col_span) else 1

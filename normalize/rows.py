@@ -104,9 +104,10 @@ def frame(dataset: str, rows: list[dict]) -> pd.DataFrame:
     cols = SCHEMAS[dataset].names
     if not rows:
         return empty_frame(dataset)
-    money = _MONEY_COLUMNS[dataset]
-    return pd.DataFrame([{c: (fit_value(r.get(c)) if c in money else r.get(c)) for c in cols} for r in rows],
-                        columns=cols)
+    df = pd.DataFrame([[r.get(c) for c in cols] for r in rows], columns=cols)
+    for c in _MONEY_COLUMNS[dataset]:
+        df[c] = pd.Series([fit_value(v) for v in df[c]], index=df.index, dtype=object)
+    return df
 
 
 @dataclass
