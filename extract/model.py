@@ -97,6 +97,14 @@ class Table:
             self.__dict__["_derived"] = memo
         return memo
 
+    def derived(self, key, compute):
+        """compute(), kept with the grid until the cells change: a later stage's reading of the
+        table that several of its steps ask for (normalize's budget blocks: scored, then read)."""
+        memo = self._memo()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def _shape(self) -> tuple[int, int]:
         memo = self._memo()
         if "shape" not in memo:

@@ -78,16 +78,11 @@ def _indicator_roles(texts: tuple[str, ...]) -> dict[str, int]:
     spans: dict[str, list[int]] = {}
     block_cols = []
     for col, text in enumerate(texts):
-        key = bare(text)
-        if not key:
-            continue
-        if vocab.BLOCK_LABELS.match(key):
+        role = _indicator_role(text)
+        if role == "block":
             block_cols.append(col)
-            continue
-        for role, pattern in vocab.INDICATOR_ROLES.items():
-            if pattern.match(key):
-                spans.setdefault(role, []).append(col)
-                break
+        elif role:
+            spans.setdefault(role, []).append(col)
     if "name" not in spans and block_cols and any(r in spans for r in vocab.TARGET_ROLES):
         spans["name"] = block_cols[-1:]
     roles = {role: (cols[-1] if role == "name" else cols[0]) for role, cols in spans.items()}
@@ -97,6 +92,18 @@ def _indicator_roles(texts: tuple[str, ...]) -> dict[str, int]:
     return roles
 
 
+@lru_cache(maxsize=1 << 16)  # every row of every table asks, and cell texts repeat
+def _indicator_role(text: str) -> str | None:
+    """The indicator header role one cell's text names; `block` for a column that only names the
+    block (绩效指标)."""
+    key = bare(text)
+    if not key:
+        return None
+    if vocab.BLOCK_LABELS.match(key):
+        return "block"
+    return next((role for role, pattern in vocab.INDICATOR_ROLES.items() if pattern.match(key)), None)
+
+
 def is_indicator_header(texts: list[str]) -> bool:
     roles = indicator_roles(texts)
     return "name" in roles and any(r in roles for r in vocab.TARGET_ROLES)
@@ -104,6 +111,7 @@ def is_indicator_header(texts: list[str]) -> bool:
 
 # ---- money headers -------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def money_measure(text: str, parent: str = "") -> str | None:
     key = bare(text)
     if key in vocab.SUM_WORDS and bare(parent) in vocab.MONEY_PARENT_SUM:
@@ -195,14 +203,19 @@ def field_values(row: list[Cell | None]) -> dict[str, str]:
     cells = distinct(row)
     out = {}
     for i, (_, cell) in enumerate(cells):
-        key = bare(cell.text)
-        for name, pattern in vocab.FIELDS.items():
-            if pattern.match(key) and i + 1 < len(cells):
-                value = tighten(" ".join(cells[i + 1][1].text.split()))  # a name over two lines is one
-                if value and not any(p.match(bare(value)) for p in vocab.FIELDS.values()):
-                    out.setdefault(name, value)
-                break
+        name = _field_name(cell.text)
+        if name and i + 1 < len(cells):
+            value = tighten(" ".join(cells[i + 1][1].text.split()))  # a name over two lines is one
+            if value and not _field_name(value):
+                out.setdefault(name, value)
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _field_name(text: str) -> str | None:
+    """The field (项目名称 → project …) a cell's text names."""
+    key = bare(text)
+    return next((name for name, pattern in vocab.FIELDS.items() if pattern.match(key)), None)
 
 
 def _has_number(row: list[Cell | None], cols) -> bool:

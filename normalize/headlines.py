@@ -25,6 +25,12 @@ from normalize.amounts import parse_number
 from normalize.rows import frame
 from normalize.vocab import squash
 
+# the fields of a budget line the headlines read
+LINE_FIELDS = ("table_id", "logical_table", "budget_table", "table_title", "page", "row", "code", "line_label",
+               "line_group", "measure", "measure_path", "measure_role", "parent_path", "value", "unit",
+               "x0", "top", "x1", "bottom")
+# the fields of a cell they read
+CELL_FIELDS = ("page", "row", "col", "row_span", "col_span", "text", "x0", "top", "x1", "bottom")
 ITEMS = ("income_total", "expenditure_total", "basic_expenditure", "project_expenditure",
          "fiscal_appropriation_total", "gpb_expenditure_total", "three_public_total",
          "three_public_outbound", "three_public_vehicles", "three_public_vehicle_purchase",
@@ -195,10 +201,14 @@ class Report:
         std = std[(std["unit"] == "元") & ~std["measure"].fillna("").map(lambda m: bool(V.HEADLINE_NOT_MONEY.match(_clean(m)))).astype(bool)]
         std["logical_table"] = std["logical_table"].fillna(std["table_id"])
         self.std = std
-        # each line as a plain dict, once: pandas' per-row Series cost more than the reading itself
-        self._records = dict(zip(std.index, std.to_dict("records")))
+        # each line as a plain dict of the fields read here, once: pandas' per-row Series cost more
+        # than the reading itself
+        fields = [c for c in LINE_FIELDS if c in std.columns]
+        self._records = dict(zip(std.index, std[fields].to_dict("records")))
         self._readings: dict = {}
         self._grids: dict = {}
+        self._row_cells: dict = {}
+        self._totals: dict = {}
 
     def row_labels(self) -> dict:
         if not hasattr(self, "_row_labels"):
@@ -246,10 +256,12 @@ class Report:
             return self._grids[table_id]
         out = {}
         if self.cells is not None and len(self.cells):
-            if not hasattr(self, "_cells_by_table"):  # split once, not filtered per table
-                self._cells_by_table = {k: g for k, g in self.cells.groupby("table_id", sort=False)}
-            cs = self._cells_by_table.get(table_id, self.cells.iloc[0:0])
-            for c in cs.itertuples(index=False):
+            if not hasattr(self, "_cells_by_table"):  # the report's cells read once, split by table
+                self._cells_by_table = {}
+                fields = ["table_id"] + [f for f in CELL_FIELDS if f in self.cells.columns]
+                for c in self.cells[fields].itertuples(index=False, name="Cell"):
+                    self._cells_by_table.setdefault(c.table_id, []).append(c)
+            for c in self._cells_by_table.get(table_id, ()):
                 rs = int(c.row_span) if pd.notna(c.row_span) else 1
                 ks = int(c.col_span) if pd.notna(c.col_span) else 1
                 for r in range(int(c.row), int(c.row) + rs):
@@ -260,14 +272,27 @@ class Report:
 
     def col_of(self, line) -> int | None:
         """The column of a budget line's cell: the cell of its row whose box holds the line's."""
-        grid = self.grid(line["table_id"])
-        if not grid or pd.isna(line.get("x0")):
+        if pd.isna(line.get("x0")):
             return None
+        tid = line["table_id"]
+        if tid not in self._row_cells:  # the cells each row starts, in the table's order
+            by_row: dict = {}
+            for (r, _), c in self.grid(tid).items():
+                if r == c.row:
+                    by_row.setdefault(r, []).append(c)
+            self._row_cells[tid] = by_row
         x = (float(line["x0"]) + float(line["x1"])) / 2
-        for (r, k), c in grid.items():
-            if r == line["row"] and c.row == r and c.x0 - 0.5 <= x <= c.x1 + 0.5:
+        for c in self._row_cells[tid].get(line["row"], ()):
+            if c.x0 - 0.5 <= x <= c.x1 + 0.5:
                 return int(c.col)
         return None
+
+    def total_in_row(self, table: pd.DataFrame, period: str):
+        """_total_in_row, once per table and period (several headlines start from it)."""
+        key = (id(table), period)
+        if key not in self._totals:
+            self._totals[key] = (table, _total_in_row(self, table, period))  # the table kept alive
+        return self._totals[key][1]
 
     def figure(self, item: str, period: str, line, message: str, rank=()) -> Figure:
         return Figure(item, period, Decimal(line["value"]).quantize(Decimal("0.01")), "printed",
@@ -400,7 +425,7 @@ def _summary_items(rep: Report, kind: str, side: str, item: str) -> list[Figure]
 def _part_column(rep: Report, table: pd.DataFrame, period: str, pattern) -> list:
     """Lines of the table's total row whose column's own name matches `pattern` (基本支出 under
     本年支出 or 当年预算; 基本支出 / 小计)."""
-    total = _total_in_row(rep, table, period)
+    total = rep.total_in_row(table, period)
     if total is None:
         return []
     row = table[table["row"] == total["row"]]
@@ -471,7 +496,7 @@ def _procurement_column(rep: Report) -> list[Figure]:
     out = []
     for period in PERIODS:
         for table in rep.logical_tables("expenditure")[:1]:
-            total = _total_in_row(rep, table, period)
+            total = rep.total_in_row(table, period)
             if total is None:
                 continue
             row = table[(table["row"] == total["row"]) & (table["table_id"] == total["table_id"])]
@@ -500,7 +525,7 @@ def _grand_totals(rep: Report, kind: str, item: str) -> list[Figure]:
     for period in PERIODS:
         found = []
         for table in rep.logical_tables(kind):
-            line = _total_in_row(rep, table, period)
+            line = rep.total_in_row(table, period)
             if line is not None:
                 found.append(rep.figure(item, period, line,
                                         f"{_clean(line.get('line_label'))} × {_clean(line.get('measure'))} of {_where(line)}"))
@@ -789,7 +814,7 @@ def _cross_witnesses(rep: Report, figs: dict) -> None:
             year_line = getattr(head, "year_total", None)
             others = []
             for table in rep.logical_tables(kind)[:1]:
-                line = _total_in_row(rep, table, period)
+                line = rep.total_in_row(table, period)
                 if line is None:
                     continue
                 v = Decimal(line["value"]).quantize(Decimal("0.01"))

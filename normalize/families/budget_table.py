@@ -243,6 +243,12 @@ def table_blocks(grid: list[list[Cell | None]], text_grid: list[list[str]],
     return start, blocks
 
 
+def blocks_of(table: Table, settings: HeaderSettings = HEADER_DEFAULT) -> tuple[int, list[Block]]:
+    """table_blocks of a table, read once however often it is scored and read (never mutated)."""
+    return table.derived(("budget_blocks", settings),
+                         lambda: table_blocks(table.grid(), table.text_grid(), settings))
+
+
 def _hierarchy(block: Block) -> None:
     """Which measure column is a part of which total, from the header paths."""
     cols = {c.index: list(c.path[len(block.name):]) or list(c.path)
@@ -490,7 +496,7 @@ def budget_lines(table: Table, context: dict, settings: HeaderSettings = HEADER_
         return []
     state = state if state is not None else {}
     prev = state.get("budget_piece")
-    start, blocks = table_blocks(grid, text_grid, settings)
+    start, blocks = blocks_of(table, settings)
     header = tuple(squash(t) for row in text_grid[:start] for t in row)
     title = context.get("table_title") or table.title or _grid_title(text_grid[:start])
     heading = _heading(blocks) if start else ()
@@ -525,7 +531,7 @@ def explained_share(table: Table) -> float:
     grid, text_grid = table.grid(), table.text_grid()
     if not grid:
         return 0.0
-    start, blocks = table_blocks(grid, text_grid)
+    start, blocks = blocks_of(table)
     measures = {c for b in blocks for c in b.measures}
     labels = {c.index for b in blocks for c in b.columns if c.role in ("label", "code", "rownum", "parallel")}
     content = explained = 0
