@@ -22,7 +22,7 @@ import pandas as pd
 
 from normalize import vocab as V
 from normalize.amounts import parse_number
-from normalize.rows import frame
+from normalize.rows import frame, records
 from normalize.vocab import squash
 
 # the fields of a budget line the headlines read
@@ -204,7 +204,7 @@ class Report:
         # each line as a plain dict of the fields read here, once: pandas' per-row Series cost more
         # than the reading itself
         fields = [c for c in LINE_FIELDS if c in std.columns]
-        self._records = dict(zip(std.index, std[fields].to_dict("records")))
+        self._records = dict(zip(std.index, records(std, fields)))
         self._readings: dict = {}
         self._grids: dict = {}
         self._row_cells: dict = {}

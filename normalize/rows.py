@@ -110,6 +110,18 @@ def frame(dataset: str, rows: list[dict]) -> pd.DataFrame:
     return df
 
 
+def records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """The frame's rows as dicts of those columns, as `to_dict("records")` gives them (an extension
+    column's NA as None), column by column: to_dict boxes value by value, at several times the cost."""
+    lists = []
+    for c in columns:
+        values = df[c].tolist()
+        if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype):
+            values = [None if v is pd.NA else v for v in values]
+        lists.append(values)
+    return [dict(zip(columns, row)) for row in zip(*lists)]
+
+
 @dataclass
 class ReportRows:
     """Everything derived from one Document. Money in budget_lines.value is Decimal yuan."""

@@ -37,12 +37,22 @@ def to_arrow(dataset: str, df: pd.DataFrame) -> pa.Table:
     from normalize.rows import SCHEMAS
 
     schema = SCHEMAS[dataset]
-    df = df.reindex(columns=schema.names)
-    df = df.astype(object).where(df.notna(), None)
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
-    if "fiscal_year" in table.column_names:  # lives in the path; a second copy confuses readers
-        table = table.drop_columns(["fiscal_year"])
-    return table
+    names = [n for n in schema.names if n != "fiscal_year"]  # it lives in the path: a second copy confuses readers
+    columns = [_column(df[n] if n in df.columns else None, schema.field(n).type, len(df)) for n in names]
+    return pa.Table.from_arrays(columns, schema=pa.schema([schema.field(n) for n in names],
+                                                          metadata=schema.metadata))
+
+
+def _column(values: pd.Series | None, kind: pa.DataType, n: int) -> pa.Array:
+    """One column in its contract type, pandas' missing values (NaN, None, NA, NaT) as null. Most
+    columns convert as they are; one that does not (floats into decimals, say) goes through Python
+    objects, as every column once did (a whole frame cast to object cost more than the write)."""
+    if values is None:
+        return pa.nulls(n, kind)
+    try:
+        return pa.array(values, type=kind, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
+        return pa.array(values.astype(object).where(values.notna(), None), type=kind, from_pandas=True)
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:

@@ -22,6 +22,7 @@ from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_t
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 from normalize import vocab
+from normalize.rows import records
 from normalize.vocab import (
     APPROPRIATION, APPROPRIATION_COLUMNS, APPROPRIATION_INCOME, BASIC_EXPENDITURE, CODE_PARTS, FINAL_AMOUNT,
     GRAND_TOTAL_WORD, KNOWN_PARTS, OUTBOUND_FEES, PERSONNEL_TOTAL, PUBLIC_USE_TOTAL, RECEPTION_FEES,
@@ -104,7 +105,7 @@ def _convert(lines: pd.DataFrame) -> list[Line]:
         if c not in lines.columns:
             lines = lines.assign(**{c: None})
     out = []
-    for r in lines[cols].to_dict("records"):
+    for r in records(lines, cols):
         kind = r["budget_table"]
         unit = r["unit"] if _present(r["unit"]) else ""
         if not _present(kind) or unit not in (YUAN, "") or _present(r["project"]) or \

@@ -81,13 +81,9 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
     left, top_, right, bottom_ = (raw_boxes[:, k].astype(np.float64) for k in range(4))
     if frame.rotation == 0:
         return _unrotated(textpage, handle, frame, codes, wanted, left, top_, right, bottom_)
-    if frame.rotation == 0:
-        cx0, _, _, cy1 = frame.crop
-        xs0, ys0, xs1, ys1 = (left - cx0).tolist(), (cy1 - top_).tolist(), (right - cx0).tolist(), (cy1 - bottom_).tolist()
-        page_box = None
-    else:
-        xs0, ys0, xs1, ys1 = left.tolist(), bottom_.tolist(), right.tolist(), top_.tolist()
-        page_box = frame.box
+    # a rotated page: each box through the frame's rotation
+    xs0, ys0, xs1, ys1 = left.tolist(), bottom_.tolist(), right.tolist(), top_.tolist()
+    page_box = frame.box
     text_object = _text_object
     matrix = raw.FS_MATRIX()
     chars: list[Char] = []
@@ -97,10 +93,7 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
     codes_list = codes.tolist()
     for i in np.flatnonzero(wanted).tolist():
         code = codes_list[i]
-        if page_box is None:
-            box = (xs0[i], ys0[i], xs1[i], ys1[i])
-        else:
-            box = page_box(xs0[i], ys0[i], xs1[i], ys1[i])
+        box = page_box(xs0[i], ys0[i], xs1[i], ys1[i])
         if code in _GENERATED and _is_generated(handle, i) == 1:
             if chars:
                 breaks.append((len(chars), box))
