@@ -107,6 +107,39 @@ def units_from_layout(tables: list[Table], anatomies: list[Anatomy]) -> list[Ana
     return out
 
 
+def units_from_overflow(tables: list[Table], anatomies: list[Anatomy]) -> list[Anatomy]:
+    """A table too wide for its page, printed down then over (Excel's page order: its left columns
+    for every row, then the columns that did not fit, on the pages after), declares its unit where
+    the last columns start (上海: 单位：元 above 其他收入 only). The overflow piece has no caption
+    and no row labels, and its rows are the rows of the table it belongs to, line for line on the
+    page: that table (and the pieces continuing it) takes the overflow's unit when it has none."""
+    out = list(anatomies)
+    for j, (piece, piece_an) in enumerate(zip(tables, anatomies)):
+        if not piece_an.unit or piece.title or _has_row_labels(piece):
+            continue
+        rows = _row_tops(piece)
+        for i in range(j - 1, -1, -1):
+            left = tables[i]
+            span = left.page_end - left.page_start + 1
+            if not 0 < piece.page_start - left.page_start <= span:
+                continue
+            if not out[i].unit and len(rows) >= 3 and rows <= _row_tops(left):
+                out[i] = dataclasses.replace(out[i], unit=piece_an.unit)
+                break
+    return out
+
+
+def _row_tops(table: Table) -> set[float]:
+    """The tops of the table's rows on its first page, to the half point."""
+    return {round(c.top * 2) / 2 for c in table.cells if c.page == table.page_start}
+
+
+def _has_row_labels(table: Table) -> bool:
+    """Text other than its header's and numbers below its first row: a table of its own."""
+    grid = table.text_grid()
+    return any(squash(t) and parse_number(t) is None for row in grid[1:] for t in row)
+
+
 def evaluated_projects(doc: Document) -> list[tuple[int, str]]:
     """(page, project) where a project's evaluation report begins: its title, printed larger than
     the prose, possibly over two lines (…维护费项目 / 绩效评价报告)."""
@@ -149,7 +182,7 @@ def normalize_document(doc: Document, report: dict) -> ReportRows:
     scores, grades, units = [], [], []
     state: dict = {}
     evaluated = evaluated_projects(doc)
-    layouts = units_from_layout(doc.tables, [anatomy(t) for t in doc.tables])
+    layouts = units_from_layout(doc.tables, units_from_overflow(doc.tables, [anatomy(t) for t in doc.tables]))
     for i, (table, an) in enumerate(zip(doc.tables, layouts), 1):
         family, best = best_family(table, an)
         kinds.append(_kind(family))

@@ -18,10 +18,7 @@ TRUTH = Path(__file__).parent / "truth" / "units"
 FILES = sorted(TRUTH.glob("*.json"))
 # Known misses: (document, the page a table starts on) → why. Strict: the test fails when such a
 # table gets its unit, so the entry must go.
-KNOWN: dict[tuple[str, int], str] = {
-    ("shanghai-2026-data-bureau-budget", 8): "the 收入预算总表 is split by columns over pp. 8–11 and prints "
-                                             "单位：元 only on p. 10, above its cut-off 其他收入 column",
-}
+KNOWN: dict[tuple[str, int], str] = {}
 
 
 @lru_cache(maxsize=None)
