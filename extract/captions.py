@@ -46,7 +46,7 @@ def _box(table: Table, page: int) -> tuple[float, float, float, float]:
 
 def headings(lines: Sequence[TextLine], settings: ExtractSettings) -> list[TextLine]:
     """Numbered heading lines of a page (outside tables), each joined with its wrapped second line."""
-    text_lines = [ln for ln in lines if not ln.in_table]
+    text_lines = [ln for ln in lines if not ln.in_table and not ln.furniture]
     right = max((ln.x1 for ln in text_lines), default=0.0)
     out = []
     for i, ln in enumerate(text_lines):

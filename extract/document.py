@@ -181,6 +181,7 @@ def read_document(
                 raise CorruptPdfError(str(path), f"page {number} cannot be read ({type(exc).__name__}: {exc})") from None
             finally:
                 page.close()
+            lines = furniture.off_page(lines, float(page.height))
             tables, section = captions.describe(tables, lines, section, settings)
             pieces.extend(_position_flags(tables, lines, float(page.height), open_spans, settings))
             heights[number] = float(page.height)

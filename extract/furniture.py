@@ -109,6 +109,14 @@ def furniture_flags(
     return flags
 
 
+def off_page(lines: Sequence[TextLine], height: float) -> list[TextLine]:
+    """Lines past the top or bottom edge of the page, wholly or in part, marked as furniture: never
+    prose, a heading or a caption. Printed text keeps a margin; these are a cell's overflowing
+    text that an export left where no reader sees it (北京's 绩效目标 cells, cut at the page)."""
+    return [dataclasses.replace(ln, furniture=True) if ln.top < 0 or ln.bottom > height else ln
+            for ln in lines]
+
+
 def mark(lines: Sequence[TextLine], heights: Mapping[int, float], settings: ExtractSettings) -> list[TextLine]:
     """The lines with TextLine.furniture set on headers, footers and page numbers."""
     flags = furniture_flags(lines, heights, settings)

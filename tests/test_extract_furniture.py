@@ -123,3 +123,26 @@ def test_bare_numbers_are_page_numbers_only_where_they_number_the_pages():
     body = [TextLine(p, "正文。", 72, 100, 200, 112, 12) for p in (3, 4, 5)]
     flags = furniture_flags(foot + [figure] + body, {p: PAGE_H for p in range(1, 6)}, DEFAULT)
     assert flags == [True, True, True, False, False, False, False]
+
+
+def test_text_past_the_page_edge_is_furniture_and_never_a_heading():
+    """北京's 项目支出绩效目标表 (pp. 31–41) print 绩效目标 cells whose text an export left above the
+    page's top edge (`1.定期开展京津冀` at top -136, `一、严格按照调查` at -1): no reader sees it, so it
+    is neither prose nor the section of the tables below it. Synthetic: the same kind of line past
+    the top and past the bottom edge, beside a heading on the page."""
+    from extract.captions import headings
+    from extract.furniture import off_page
+    from extract.model import TextLine
+    from extract.settings import DEFAULT
+    lines = [TextLine(1, "一、严格按照调查", 329, -1, 396, 7, 8), TextLine(1, "3.桌面管理系统、", 333, 638, 399, 646, 8),
+             TextLine(1, "二、项目支出情况", 72, 100, 200, 112, 12)]
+    marked = off_page(lines, PAGE_H - 250)
+    assert [ln.furniture for ln in marked] == [True, True, False]
+    assert [h.text for h in headings(marked, DEFAULT)] == ["二、项目支出情况"]
+
+    doc = read_document(corpus_pdf("real/beijing-2026-statistics-bureau-budget-tables.pdf"))
+    late = [t for t in doc.tables if t.page_start >= 31]
+    assert late and all(t.section is None for t in late), [(t.page_start, t.section) for t in late]
+    past = [ln for ln in doc.lines if ln.top < 0]
+    assert past and all(ln.furniture for ln in past)
+    assert not any("严格按照调查" in p.text for p in doc.paragraphs)
