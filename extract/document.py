@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extract import captions, furniture
-from extract.pdfium import glyphs, page as pdfium_page, rules
+from extract.pdfium import clips, glyphs, page as pdfium_page, rules
 from extract.cell_text import dedupe_chars
 from extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractError, NotPdfError
 from extract.lines import box, inside, page_lines
@@ -118,18 +118,19 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
         return None
     page = fast[index]
     try:
-        objects = pdfium_page.page_objects(page)  # one walk for the rules and the glyphs
-        edges = rules.page_edges(page, settings, objects)
-        if edges is None:
-            return None
-        chars = glyphs.page_chars(page, settings.dedupe_tolerance, objects)
-    except Exception:
-        return None  # PDFium stumbled on this page: pdfplumber reads it as before
+        try:
+            objects = pdfium_page.page_objects(page)  # one walk for the rules and the glyphs
+            edges = rules.page_edges(page, settings, objects)
+            if edges is None:
+                return None
+            chars = glyphs.page_chars(page, settings.dedupe_tolerance, objects)
+        except Exception:
+            return None  # PDFium stumbled on this page: pdfplumber reads it as before
+        if not chars:
+            return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
+        quick = _lines_and_tables(edges, chars, number, settings, clips.hidden_test(page, objects))
     finally:
         page.close()
-    if not chars:
-        return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
-    quick = _lines_and_tables(edges, chars, number, settings)
     pictured = any(kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in objects)
     if pictured and _may_be_a_scan(quick[0], settings):
         return None  # read_document's scan test decides, on pdfplumber's view of the page
@@ -208,18 +209,25 @@ def _read_page(page, number: int, settings: ExtractSettings):
     return _lines_and_tables(page_edges(page, settings), chars, number, settings)
 
 
-def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: ExtractSettings):
-    """_read_page on a page's edges and glyphs, from pdfplumber or PDFium."""
+def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: ExtractSettings,
+                      hidden: Callable[[list], bool] | None = None):
+    """_read_page on a page's edges and glyphs, from pdfplumber or PDFium. `hidden` (PDFium's
+    clip paths) tells a line outside the ruled tables that no reader sees: furniture, and never
+    part of an unruled table."""
     with_chars = page_lines(chars, number, settings)
     tables = find_ruled_tables(edges, chars, number, settings)
     in_ruled = [any(inside(ln, t) for t in tables) for ln, _ in with_chars]
-    free = [ch for (_, cs), ruled_line in zip(with_chars, in_ruled) if not ruled_line for ch in cs]
+    unseen = [not ruled_line and hidden is not None and hidden(cs)
+              for (_, cs), ruled_line in zip(with_chars, in_ruled)]
+    free = [ch for (_, cs), ruled_line, gone in zip(with_chars, in_ruled, unseen)
+            if not ruled_line and not gone for ch in cs]
     unruled = find_unruled_tables(free, number, settings)
     tables += unruled
     tables.sort(key=lambda t: box(t)[1])
     lines = [  # page_lines' lines are not in_table; only those inside a table are copied
+        dataclasses.replace(ln, furniture=True) if gone else
         dataclasses.replace(ln, in_table=True) if ruled_line or any(inside(ln, t) for t in unruled) else ln
-        for (ln, _), ruled_line in zip(with_chars, in_ruled)
+        for (ln, _), ruled_line, gone in zip(with_chars, in_ruled, unseen)
     ]
     open_spans = []
     band = page_band(chars) if any(t.strategy == "ruled" for t in tables) else None

@@ -146,3 +146,32 @@ def test_text_past_the_page_edge_is_furniture_and_never_a_heading():
     past = [ln for ln in doc.lines if ln.top < 0]
     assert past and all(ln.furniture for ln in past)
     assert not any("严格按照调查" in p.text for p in doc.paragraphs)
+
+
+def test_text_a_clipping_path_hides_is_furniture(tmp_path):
+    """Spreadsheet exports draw a cell's whole text and clip it to the cell; what overflows sits
+    outside every table, where it read as a caption, a heading or prose (北京's 项目支出绩效目标表:
+    `信念、思想觉悟和` as a table's title; 西安 p. 47: `质量指标` above the table). Synthetic page: a
+    heading clipped away, one drawn inside its clip, one with no clip at all."""
+    clipped = f"q 72 600 200 30 re W n BT /F1 12 Tf 72 692 Td {hex_text('二、看不见的标题')} Tj ET Q"
+    inside = f"q 72 500 300 40 re W n BT /F1 12 Tf 72 510 Td {hex_text('三、剪裁框里的标题')} Tj ET Q"
+    plain = f"BT /F1 12 Tf 72 742 Td {hex_text('一、收支预算总体情况')} Tj ET"
+    prose = f"BT /F1 12 Tf 96 400 Td {hex_text('本部门主要职责是气象服务。')} Tj ET"
+    path = tmp_path / "clipped.pdf"
+    write_cjk(path, ["\n".join([plain, clipped, inside, prose]).encode("ascii")], PAGE_W, PAGE_H)
+    doc = read_document(path)
+    seen = {ln.text.replace(" ", ""): ln.furniture for ln in doc.lines}
+    assert seen == {"一、收支预算总体情况": False, "二、看不见的标题": True, "三、剪裁框里的标题": False,
+                    "本部门主要职责是气象服务。": False}
+    assert "看不见" not in "".join(p.text for p in doc.paragraphs)
+
+
+def test_the_overflow_of_clipped_cells_titles_no_table():
+    """The real pages: 北京 prints no caption over its 绩效目标 tables (pp. 27–41), and 西安's
+    clipped labels above its continued 绩效目标表 (pp. 47–48, 51) are furniture."""
+    bj = read_document(corpus_pdf("real/beijing-2026-statistics-bureau-budget-tables.pdf"))
+    assert all(t.title is None for t in bj.tables if t.page_start >= 27)
+    xa = read_document(corpus_pdf("real/xian-2026-statistics-bureau-budget.pdf"))
+    labels = {(ln.page, ln.text.replace(" ", "")) for ln in xa.lines if ln.furniture}
+    assert {(47, "质量指标"), (51, "质量指标")} <= labels
+    assert all(t.section == "第五部分：部门预算公开报表" for t in xa.tables if t.page_start >= 45)

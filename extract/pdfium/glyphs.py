@@ -109,7 +109,8 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
             last_object = obj
-        chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size})
+        chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size,
+                      "object": obj})
     return chars, breaks, drawn
 
 
@@ -146,9 +147,9 @@ def _unrotated(textpage, handle: int, frame: PlumberFrame, codes: np.ndarray, wa
             size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
             last_object = obj
         sizes.append(size)
-    chars = [{"text": chr(code), "x0": a, "x1": b, "top": bt - sz, "bottom": bt, "size": sz}
-             for code, a, b, bt, sz in zip(codes[kept].tolist(), x0s[kept].tolist(), x1s[kept].tolist(),
-                                           bottoms[kept].tolist(), sizes)]
+    chars = [{"text": chr(code), "x0": a, "x1": b, "top": bt - sz, "bottom": bt, "size": sz, "object": obj}
+             for code, a, b, bt, sz, obj in zip(codes[kept].tolist(), x0s[kept].tolist(), x1s[kept].tolist(),
+                                                bottoms[kept].tolist(), sizes, objects)]
     return chars, breaks, set(objects)
 
 
