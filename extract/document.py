@@ -128,7 +128,7 @@ def _fast_page(fast, index: int, number: int, settings: ExtractSettings):
             return None  # PDFium stumbled on this page: pdfplumber reads it as before
         if not chars:
             return None  # nothing to read cheaply; pdfplumber decides (and OCR if it is a scan)
-        quick = _lines_and_tables(edges, chars, number, settings, clips.hidden_test(page, objects))
+        quick = _lines_and_tables(edges, chars, number, settings, clips.clip_test(page, objects))
     finally:
         page.close()
     pictured = any(kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in objects)
@@ -210,24 +210,28 @@ def _read_page(page, number: int, settings: ExtractSettings):
 
 
 def _lines_and_tables(edges: list[dict], chars: list, number: int, settings: ExtractSettings,
-                      hidden: Callable[[list], bool] | None = None):
-    """_read_page on a page's edges and glyphs, from pdfplumber or PDFium. `hidden` (PDFium's
-    clip paths) tells a line outside the ruled tables that no reader sees: furniture, and never
-    part of an unruled table."""
+                      clipped: Callable[[dict], bool] | None = None):
+    """_read_page on a page's edges and glyphs, from pdfplumber or PDFium. `clipped` (PDFium's clip
+    paths): when a line outside the ruled tables is clipped away whole, the page is an export that
+    clips its cells' text, and it is read again from the glyphs a reader sees; the unseen lines
+    stay, as furniture."""
     with_chars = page_lines(chars, number, settings)
     tables = find_ruled_tables(edges, chars, number, settings)
     in_ruled = [any(inside(ln, t) for t in tables) for ln, _ in with_chars]
-    unseen = [not ruled_line and hidden is not None and hidden(cs)
-              for (_, cs), ruled_line in zip(with_chars, in_ruled)]
-    free = [ch for (_, cs), ruled_line, gone in zip(with_chars, in_ruled, unseen)
-            if not ruled_line and not gone for ch in cs]
+    if clipped is not None:
+        unseen = [ln for (ln, cs), ruled_line in zip(with_chars, in_ruled)
+                  if not ruled_line and all(map(clipped, cs))]
+        if unseen:
+            lines, tables, open_spans = _lines_and_tables(edges, [c for c in chars if not clipped(c)], number, settings)
+            unseen = [dataclasses.replace(ln, furniture=True) for ln in unseen]
+            return sorted(lines + unseen, key=lambda ln: (ln.top, ln.x0)), tables, open_spans
+    free = [ch for (_, cs), ruled_line in zip(with_chars, in_ruled) if not ruled_line for ch in cs]
     unruled = find_unruled_tables(free, number, settings)
     tables += unruled
     tables.sort(key=lambda t: box(t)[1])
     lines = [  # page_lines' lines are not in_table; only those inside a table are copied
-        dataclasses.replace(ln, furniture=True) if gone else
         dataclasses.replace(ln, in_table=True) if ruled_line or any(inside(ln, t) for t in unruled) else ln
-        for (ln, _), ruled_line, gone in zip(with_chars, in_ruled, unseen)
+        for (ln, _), ruled_line in zip(with_chars, in_ruled)
     ]
     open_spans = []
     band = page_band(chars) if any(t.strategy == "ruled" for t in tables) else None

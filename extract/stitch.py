@@ -173,7 +173,8 @@ class _Growing:
             kept = rest
             first += 1
             self._replace(joined)
-        kept = [_continue_label(c, last_cells, first) for c in kept]
+        opening = [c for c in kept if c.row == first]
+        kept = [_continue_label(c, last_cells, first, opening) for c in kept]
         offset = self.n_rows - first
         placed = [dataclasses.replace(c, row=c.row + offset) for c in kept]
         self._add(placed)
@@ -256,15 +257,19 @@ def append_piece(
     return growing.result() if growing.append(piece, settings, open_spans) else table
 
 
-def _continue_label(cell: Cell, last_row: list[Cell | None], first: int) -> Cell:
+def _continue_label(cell: Cell, last_row: list[Cell | None], first: int, opening: Sequence[Cell] = ()) -> Cell:
     """An empty merged cell opening the piece continues the merged label above the page break.
 
     A vertically merged cell cut by a page break prints its text on the first page only; the
     part on the next page is an empty cell in the same column. It takes the label, so every row
     it covers carries it. Only merged cells (spanning rows on either side) qualify: an empty code
-    column in a plain row is genuinely empty.
+    column in a plain row is genuinely empty. Nor does an empty cell of a record that starts on
+    the new page: a cell to its left in the piece's first row, covering at least its rows,
+    prints a label of its own (北京's 项目名称 of the next project beside its blank 其他资金).
     """
     if cell.row != first or cell.text:
+        return cell
+    if any(o.text and o.col < cell.col and o.row_span >= cell.row_span for o in opening):
         return cell
     above = last_row[cell.col] if cell.col < len(last_row) else None
     if (

@@ -95,6 +95,13 @@ MONEY_MEASURES: dict[str, regex.Pattern] = {
     "分值": _whole(r"分值"),
     "得分": _whole(r"得分"),
 }
+# A project's money printed as columns of an indicator table, one merged cell per project
+# (北京 预算12: 项目名称 | 项目总额 | 其中：财政资金 | 其他资金 | 绩效目标 | 一级指标 …).
+PROJECT_FUNDS: dict[str, regex.Pattern] = {
+    "项目总额": _whole(r"项目(?:资金)?总额", r"(?:年度)?资金总额", r"项目资金", r"项目预算(?:金额|数)?"),
+    "财政资金": _whole(r"(?:其中[:：]?)?财政(?:资金|拨款)"),
+    "其他资金": _whole(r"(?:其中[:：]?)?其他资金"),
+}
 # Parent header + sum word → measure: 预算安排 / 小计 is the year's whole budget.
 MONEY_PARENT_SUM = {"预算安排": "全年预算数", "拨付情况": "全年执行数"}
 # A money header names at least two measures, one of them the year's budget or its spending.

@@ -92,6 +92,22 @@ def funding_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSet
     return out
 
 
+def project_fund_comparisons(block: pd.DataFrame, subject: str, settings: ValidateSettings) -> list[Comparison]:
+    """A project's 项目总额 = 财政资金 + 其他资金, where an indicator table prints its funds beside it
+    (an empty 其他资金 is none)."""
+    by = {m: block[block["measure"] == m] for m in vocab.PROJECT_FUNDS}
+    total, parts = by["项目总额"], [by[m] for m in vocab.PROJECT_FUNDS if m != "项目总额" and len(by[m])]
+    if total.empty or not parts:
+        return []
+    tv = _dec(total["value"].iloc[0])
+    s = sum((_dec(p["value"].iloc[0]) for p in parts), Decimal(0))
+    terms = " + ".join(f"{p['measure'].iloc[0]} {fmt_number(_dec(p['value'].iloc[0]))}" for p in parts)
+    return [equal("form.project_funds_sum", settings.table_severity, SUITE, subject,
+                  f"项目总额 = {' + '.join(p['measure'].iloc[0] for p in parts)}", tv, s,
+                  _tol(total, settings) + sum((_tol(p, settings) for p in parts), Decimal(0)), fmt_number(tv),
+                  f"{terms} = {fmt_number(s)}", total["page"].iloc[0], total["table_id"].iloc[0])]
+
+
 def _line_values(line: pd.DataFrame) -> dict[str, pd.Series]:
     return {r["measure"]: r for _, r in line.iterrows()}
 
@@ -256,6 +272,8 @@ def comparisons(rows, settings: ValidateSettings) -> list:
         subject = project or str(t["table_title"].dropna().iloc[0] if t["table_title"].notna().any() else table_id)
         money = t[t["line_item"] != "总分"]
         out += funding_comparisons(money, subject, settings)
+        if project:
+            out += project_fund_comparisons(money, subject, settings)
         out += line_comparisons(money, subject, settings, rates=table_id not in funding)
         form_ind = ind[(ind["table_id"] == table_id) & (ind["project"].fillna("") == project)] if not ind.empty else ind
         out += score_comparisons(t, form_ind, subject, table_id, settings)

@@ -3,9 +3,10 @@ the cell: the part that overflows (a long 绩效目标 continued past a page bre
 drawn at the middle of rows split over two pages) sits outside every table, where it reads as a
 caption, a heading or prose though no reader sees it (北京's 项目支出绩效目标表, 西安's 绩效目标表).
 
-Only lines outside tables are asked about, so the PDFium calls stay few: a text object's clip
-path is read once, as the intersection of the boxes of its paths (a box holds its path, so a
-glyph outside it is surely clipped)."""
+Only the glyphs of lines outside the ruled tables are asked about, and a page's every glyph
+only when one of those lines is wholly clipped (a page of such an export), so the PDFium calls
+stay few: a text object's clip path is read once, as the intersection of the boxes of its paths
+(a box holds its path, so a glyph outside it is surely clipped)."""
 from __future__ import annotations
 
 import ctypes
@@ -50,10 +51,10 @@ def clip_box(obj: int, frame: PlumberFrame) -> Box | None:
     return box
 
 
-def hidden_test(page: pdfium.PdfPage, objects: Sequence[PageObject]) -> Callable[[Sequence[Char]], bool]:
-    """chars → whether every one lies outside the clip box of its text object. Objects drawn in a
-    form under a matrix are left alone (their clip path is not in page space); so is any glyph
-    whose object is unknown (pdfminer's)."""
+def clip_test(page: pdfium.PdfPage, objects: Sequence[PageObject]) -> Callable[[Char], bool]:
+    """char → whether it lies outside the clip box of its text object. Objects drawn in a form
+    under a matrix are left alone (their clip path is not in page space); so is a glyph whose
+    object is unknown (pdfminer's). Each object's clip path is read once."""
     frame = PlumberFrame.of(page)
     page_space = {obj for obj, kind, to_page in objects if kind == raw.FPDF_PAGEOBJ_TEXT and to_page == IDENTITY}
     boxes: dict[int, Box | None] = {}
@@ -70,7 +71,4 @@ def hidden_test(page: pdfium.PdfPage, objects: Sequence[PageObject]) -> Callable
         mx, my = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         return not (b[0] - SLACK <= mx <= b[2] + SLACK and b[1] - SLACK <= my <= b[3] + SLACK)
 
-    def hidden(chars: Sequence[Char]) -> bool:
-        return bool(chars) and all(clipped(ch) for ch in chars)
-
-    return hidden
+    return clipped

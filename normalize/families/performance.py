@@ -376,6 +376,58 @@ def money_rows(grid: list[list[Cell | None]], block: Block, unit: str | None,
     return out
 
 
+def project_columns(grid: list[list[Cell | None]], block: Block) -> dict[int, tuple[str, str]]:
+    """col → (measure, header as printed) of the money columns of an indicator header that name a
+    project's funds (项目总额 / 其中：财政资金 / 其他资金), the deepest header word deciding."""
+    out: dict[int, tuple[str, str]] = {}
+    header = block.header or (block.start,)
+    width = max((len(grid[r]) for r in header), default=0)
+    for col in range(width):
+        if col in block.columns.values():
+            continue
+        path = list(dict.fromkeys(squash(grid[r][col].text) for r in header
+                                  if col < len(grid[r]) and grid[r][col] is not None and squash(grid[r][col].text)))
+        for text in reversed(path):
+            measure = next((m for m, p in vocab.PROJECT_FUNDS.items() if p.match(bare(text))), None)
+            if measure:
+                out[col] = (measure, "/".join(path))
+                break
+    return out
+
+
+def project_amounts(grid: list[list[Cell | None]], block: Block, rows: list[dict], unit: str | None,
+                    context: dict, done: set | None = None) -> list[dict]:
+    """A project's money printed beside its indicators, one merged cell per project and column:
+    a budget line of that project for each amount (in yuan where the unit is known). A merged cell
+    cut by a page break is carried onto the next page (extract's stitching): `done` holds the
+    (project, measure) pairs already read in the document, each read once."""
+    done = set() if done is None else done
+    columns = project_columns(grid, block)
+    if not columns or not rows:
+        return []
+    project_at = {}
+    for row in rows:
+        project_at.setdefault(row["row"], row.get("project"))
+    out, seen = [], set()
+    first = block.header[-1] + 1 if block.header else block.start
+    for r in range(first, block.stop):
+        for col, (measure, header) in columns.items():
+            cell = grid[r][col] if col < len(grid[r]) else None
+            if cell is None or cell.row != r or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            amount = parse_number(cell.text)
+            project = next((project_at[k] for k in range(r, r + cell.row_span) if k in project_at), None)
+            if amount is None or not project or (project, measure) in done:
+                continue
+            done.add((project, measure))
+            out.append({**context, "project": project, "row": r, "line_label": project, "line_group": None,
+                        "line_item": None, "code": None, "measure": measure, "measure_raw": header,
+                        "value": to_yuan(amount, unit) if unit else amount, "unit": "元" if unit else None,
+                        "raw": cell.text, **cell.location()})
+    return out
+
+
 # ---- footer --------------------------------------------------------------------------------
 
 def footer(grid, block: Block, context: dict) -> tuple[dict, list[dict]]:
@@ -624,8 +676,12 @@ class PerformanceReader(Family):
                 if not rows:
                     out.notes.append(f"indicator header on row {block.start} but no indicator rows")
                 out.indicators += rows
+                unit = anatomy.unit or (last or {}).get("unit") if carried else anatomy.unit
+                out.budget_lines += project_amounts(grid, block, rows, unit,
+                                                    {**ctx, "table_title": context.get("table_title")},
+                                                    state.setdefault("project_amounts", set()))
                 state["indicator_header"] = {
-                    "page_end": table.page_end, "roles": dict(block.columns),
+                    "page_end": table.page_end, "roles": dict(block.columns), "unit": unit,
                     "boxes": _role_boxes(table, block.columns),
                     "levels": levels, "pending": pending,
                     "project": rows[-1].get("project") if rows else ctx.get("project")}
