@@ -44,13 +44,14 @@ def to_arrow(dataset: str, df: pd.DataFrame) -> pa.Table:
 
 
 def _column(values: pd.Series | None, kind: pa.DataType, n: int) -> pa.Array:
-    """One column in its contract type, pandas' missing values (NaN, None, NA, NaT) as null. Most
-    columns convert as they are; one that does not (floats into decimals, say) goes through Python
-    objects, as every column once did (a whole frame cast to object cost more than the write)."""
+    """One column in its contract type, pandas' missing values (NaN, None, NA, NaT) as null, built
+    from the column's Python values (a whole frame cast to object cost more than the write). Not
+    from its numpy array: that casts (int64 → int32) through Arrow's compute layer, which starts a
+    thread pool, and a worker under its memory limit may not be able to start threads."""
     if values is None:
         return pa.nulls(n, kind)
     try:
-        return pa.array(values, type=kind, from_pandas=True)
+        return pa.array(values.tolist(), type=kind, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
         return pa.array(values.astype(object).where(values.notna(), None), type=kind, from_pandas=True)
 
