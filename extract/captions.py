@@ -96,7 +96,7 @@ def describe(
     """Title, unit and section of each table of one page (top to bottom); also the section in
     force after the page, carried to the next page."""
     heads = headings(lines, settings)
-    text_lines = [ln for ln in lines if not ln.in_table and not ln.furniture]  # furniture yet: unseen text
+    text_lines = [ln for ln in lines if not ln.in_table and not ln.furniture]  # so far: text no reader sees
     sizes = sorted(ln.size for ln in text_lines)
     body = sizes[len(sizes) // 2] if sizes else 0.0
     out = []

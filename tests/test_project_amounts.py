@@ -115,3 +115,13 @@ def test_an_indicator_table_without_fund_columns_has_no_lines():
     rows = [[r[0], *r[4:]] for r in ROWS]
     got, _ = lines_of(make_table([header] + rows, spans={(1, 0): (2, 1)}, title="项目支出绩效目标表", unit="万元"))
     assert got.budget_lines.empty and len(got.indicators) == 3
+
+
+def test_a_fund_header_that_names_its_unit_scales_by_it():
+    """长春 预算表11: 年度资金总额(万元) on a page whose caption declares no unit."""
+    header = [HEADER[0], "年度资金总额(万元)", *HEADER[4:]]
+    rows = [[r[0], r[1], *r[4:]] for r in ROWS]
+    got, _ = lines_of(make_table([header] + rows, spans={(1, 0): (2, 1), (1, 1): (2, 1)},
+                                 title="项目支出绩效目标表"))
+    assert {(r.project, r.measure, r.unit): r.value for r in got.budget_lines.itertuples()} == {
+        ("A项目", "项目总额", "元"): Decimal("1200000"), ("B项目", "项目总额", "元"): Decimal("500000")}

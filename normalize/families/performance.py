@@ -421,9 +421,10 @@ def project_amounts(grid: list[list[Cell | None]], block: Block, rows: list[dict
             if amount is None or not project or (project, measure) in done:
                 continue
             done.add((project, measure))
+            scale = declared_unit(header) or unit  # 年度资金总额(万元): the header's own unit first
             out.append({**context, "project": project, "row": r, "line_label": project, "line_group": None,
                         "line_item": None, "code": None, "measure": measure, "measure_raw": header,
-                        "value": to_yuan(amount, unit) if unit else amount, "unit": "元" if unit else None,
+                        "value": to_yuan(amount, scale) if scale else amount, "unit": "元" if scale else None,
                         "raw": cell.text, **cell.location()})
     return out
 
@@ -676,7 +677,7 @@ class PerformanceReader(Family):
                 if not rows:
                     out.notes.append(f"indicator header on row {block.start} but no indicator rows")
                 out.indicators += rows
-                unit = anatomy.unit or (last or {}).get("unit") if carried else anatomy.unit
+                unit = (anatomy.unit or last.get("unit")) if carried else anatomy.unit  # a page goes on with its unit
                 out.budget_lines += project_amounts(grid, block, rows, unit,
                                                     {**ctx, "table_title": context.get("table_title")},
                                                     state.setdefault("project_amounts", set()))
