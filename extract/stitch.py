@@ -275,6 +275,7 @@ def _continue_label(cell: Cell, last_row: list[Cell | None], first: int, opening
     if (
         above is not None
         and above.text
+        and not _NUMBER.match(above.text.replace(" ", ""))  # an amount is printed once: copied, it would count twice
         and above.col == cell.col
         and above.col_span == cell.col_span
         and (above.row_span > 1 or cell.row_span > 1)

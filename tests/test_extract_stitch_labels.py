@@ -21,9 +21,16 @@ def stitched(first_row):
 
 def test_the_cut_part_of_a_merged_cell_continues_its_label():
     grid = stitched(["", "", "", "及时率"])
-    assert grid[3][:3] == ["A项目", "81.525", "3.350"]
+    assert grid[3][0] == "A项目"
 
 
 def test_a_new_records_empty_cell_stays_empty():
     grid = stitched(["B项目", "66.486", "", "及时率"])
     assert grid[3][:3] == ["B项目", "66.486", ""]
+
+
+def test_an_amount_is_never_carried_over_the_break():
+    """The cut part of a merged amount cell stays blank: the amount is printed once, above the
+    break, and a copy would be read as a second amount (北京 p. 28 under 103.984764)."""
+    grid = stitched(["", "", "", "及时率"])
+    assert grid[3][:3] == ["A项目", "", ""]

@@ -396,12 +396,9 @@ def project_columns(grid: list[list[Cell | None]], block: Block) -> dict[int, tu
 
 
 def project_amounts(grid: list[list[Cell | None]], block: Block, rows: list[dict], unit: str | None,
-                    context: dict, done: set | None = None) -> list[dict]:
+                    context: dict) -> list[dict]:
     """A project's money printed beside its indicators, one merged cell per project and column:
-    a budget line of that project for each amount (in yuan where the unit is known). A merged cell
-    cut by a page break is carried onto the next page (extract's stitching): `done` holds the
-    (project, measure) pairs already read in the document, each read once."""
-    done = set() if done is None else done
+    a budget line of that project for each amount (in yuan where the unit is known)."""
     columns = project_columns(grid, block)
     if not columns or not rows:
         return []
@@ -418,9 +415,8 @@ def project_amounts(grid: list[list[Cell | None]], block: Block, rows: list[dict
             seen.add(id(cell))
             amount = parse_number(cell.text)
             project = next((project_at[k] for k in range(r, r + cell.row_span) if k in project_at), None)
-            if amount is None or not project or (project, measure) in done:
+            if amount is None or not project:
                 continue
-            done.add((project, measure))
             scale = declared_unit(header) or unit  # 年度资金总额(万元): the header's own unit first
             out.append({**context, "project": project, "row": r, "line_label": project, "line_group": None,
                         "line_item": None, "code": None, "measure": measure, "measure_raw": header,
@@ -679,8 +675,7 @@ class PerformanceReader(Family):
                 out.indicators += rows
                 unit = (anatomy.unit or last.get("unit")) if carried else anatomy.unit  # a page goes on with its unit
                 out.budget_lines += project_amounts(grid, block, rows, unit,
-                                                    {**ctx, "table_title": context.get("table_title")},
-                                                    state.setdefault("project_amounts", set()))
+                                                    {**ctx, "table_title": context.get("table_title")})
                 state["indicator_header"] = {
                     "page_end": table.page_end, "roles": dict(block.columns), "unit": unit,
                     "boxes": _role_boxes(table, block.columns),
