@@ -2,7 +2,7 @@
 
 pdfminer spends most of read_document's time interpreting content streams; PDFium reads the same
 text 10–25× faster. The glyphs come out as pdfplumber-style char dicts (text, x0, x1, top,
-bottom, size; PDF points, top-left origin of the crop box) so the rest of the stage (lines,
+bottom, size; PDF points, top-left origin of the MediaBox) so the rest of the stage (lines,
 tables, captions) runs on them unchanged; with extract/pdfium/rules.py giving the ruling lines,
 a page needs pdfminer only when one of the two cannot mirror it.
 
@@ -119,7 +119,7 @@ def _unrotated(textpage, handle: int, frame: PlumberFrame, codes: np.ndarray, wa
     """_read_chars' loop for an unrotated page (most pages), as array passes: which glyphs PDFium
     generated (asked only of spaces and line breaks), which are zero-width whitespace, where the
     breaks fall among the glyphs kept; then one tight loop of text-object calls over the kept ones."""
-    cx0, _, _, cy1 = frame.crop
+    cx0, _, _, cy1 = frame.media
     x0s, tops, x1s, bottoms = left - cx0, cy1 - top, right - cx0, cy1 - bottom
     candidates = np.flatnonzero(wanted)
     c = codes[candidates]

@@ -13,19 +13,25 @@ FORM_DEPTH = 8  # form XObjects nest: objects this deep inside forms are still t
 
 @dataclass(frozen=True)
 class PlumberFrame:
-    """PDF user space → pdfplumber's page coordinates: origin at the crop box's top-left corner,
-    y downwards, the page's /Rotate applied as pdfminer applies it."""
+    """PDF user space → pdfplumber's page coordinates: origin at the MediaBox's top-left corner
+    (pdfminer lays a page out in its MediaBox, the CropBox aside), y downwards, the page's /Rotate
+    applied as pdfminer applies it."""
 
-    crop: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF user space
+    media: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF user space, x0 <= x1, y0 <= y1
     rotation: int = 0
 
     @classmethod
     def of(cls, page: pdfium.PdfPage) -> PlumberFrame:
-        return cls(tuple(page.get_cropbox()), page.get_rotation())
+        # PDFium's box getters read the page's own dictionary only (crbug.com/pdfium/1786); a
+        # MediaBox inherited from the page tree is in its bounding box (MediaBox ∩ CropBox)
+        box = page.get_mediabox(fallback_ok=False) or page.get_bbox()
+        x0, x1 = sorted((box[0], box[2]))
+        y0, y1 = sorted((box[1], box[3]))
+        return cls((x0, y0, x1, y1), page.get_rotation())
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         """(x, top) of a point."""
-        x0, y0, x1, y1 = self.crop
+        x0, y0, x1, y1 = self.media
         if self.rotation == 90:
             return y - y0, x - x0
         if self.rotation == 180:
@@ -37,7 +43,7 @@ class PlumberFrame:
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """(x0, top, x1, bottom) of a rectangle (left ≤ right, bottom ≤ top)."""
         if self.rotation == 0:  # most pages, and this runs once a glyph
-            x0, _, _, y1 = self.crop
+            x0, _, _, y1 = self.media
             return left - x0, y1 - top, right - x0, y1 - bottom
         (ax, at), (bx, bt) = self.point(left, bottom), self.point(right, top)
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)

@@ -3,7 +3,7 @@
 pdfminer interprets the whole content stream to find a page's lines and rects, which is most of
 the cost of a table page. PDFium lists the same path objects far faster. Each subpath becomes the
 edges pdfplumber would make of it (a rule, the four sides of a rect, the sides of a polyline), in
-the same coordinates (PDF points, top-left origin of the crop box, /Rotate applied), so ruled-table finding runs on
+the same coordinates (PDF points, top-left origin of the MediaBox, /Rotate applied), so ruled-table finding runs on
 them unchanged; paths inside form XObjects are mapped through the forms' matrices. Images draw no
 edges (a scan is told by its missing text, extract/document.py). Pages holding something this
 reader does not mirror (shadings, Bézier curves) return None and go through pdfplumber as before.
@@ -28,7 +28,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     ruled strategy filters them), [] for a page that draws only text, or None when pdfplumber must
     read the page."""
     frame = PlumberFrame.of(page)
-    cx0, _, _, cy1 = frame.crop
+    cx0, _, _, cy1 = frame.media
     edges: list[dict] = []
     for obj, kind, to_page in page_objects(page) if objects is None else objects:
         if kind in _NOT_MIRRORED:
