@@ -15,7 +15,9 @@ One figure per item and period:
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from decimal import Decimal
 
 import pandas as pd
@@ -75,9 +77,16 @@ class Figure:
 
 def _clean(text) -> str:
     """Squashed, without list numbers (其中：（一）), a trailing colon, quotes unified."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    if isinstance(text, str):
+        return _clean_text(text)
+    if text is None or pd.isna(text):
         return ""
-    s = squash(str(text)).replace("\"", "“")
+    return _clean_text(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # labels and headers repeat down a table and across a report's tables
+def _clean_text(text: str) -> str:
+    s = squash(text).replace("\"", "“")
     s = V.HEADLINE_LIST_PREFIX.sub("", s)
     return s.rstrip(":：")
 
@@ -259,11 +268,12 @@ class Report:
             if not hasattr(self, "_cells_by_table"):  # the report's cells read once, split by table
                 self._cells_by_table = {}
                 fields = ["table_id"] + [f for f in CELL_FIELDS if f in self.cells.columns]
-                for c in self.cells[fields].itertuples(index=False, name="Cell"):
-                    self._cells_by_table.setdefault(c.table_id, []).append(c)
+                cell = namedtuple("Cell", fields)
+                for c in records(self.cells, fields):  # not itertuples: Arrow columns box value by value
+                    self._cells_by_table.setdefault(c["table_id"], []).append(cell(*c.values()))
             for c in self._cells_by_table.get(table_id, ()):
-                rs = int(c.row_span) if pd.notna(c.row_span) else 1
-                ks = int(c.col_span) if pd.notna(c.col_span) else 1
+                rs = int(c.row_span) if _present(c.row_span) else 1
+                ks = int(c.col_span) if _present(c.col_span) else 1
                 for r in range(int(c.row), int(c.row) + rs):
                     for k in range(int(c.col), int(c.col) + ks):
                         out[(r, k)] = c
@@ -300,6 +310,10 @@ class Report:
                       self.col_of(line), _int(line.get("page")),
                       tuple(_float(line.get(k)) for k in ("x0", "top", "x1", "bottom")), message,
                       rank=rank)
+
+
+def _present(v) -> bool:
+    return v is not None and v == v  # not None, not NaN (records gives an extension column's NA as None)
 
 
 def _int(v):
