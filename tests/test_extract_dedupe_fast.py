@@ -37,3 +37,14 @@ def test_twins_and_odd_texts_are_left_to_the_glyph_by_glyph_check():
     assert not cell_text._no_repeats([a, {**a, "x0": 10.5}], 2.0)  # the same cell
     assert not cell_text._no_repeats([a, {**a, "text": "fi"}], 2.0)  # a ligature
     assert not cell_text._no_repeats([a, {**a, "x0": float("nan")}], 2.0)
+
+
+@pytest.mark.parametrize("dx, dy", [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy])
+def test_a_twin_in_any_of_the_eight_neighbouring_cells_is_seen(dx, dy):
+    """The check looks four ways (right, down, down-right, up-right): the other four are the
+    same pairs seen from the other glyph, whichever of the two comes first."""
+    a = {"text": "1", "x0": 10.5, "top": 10.5}  # the middle of the grid cell (5, 5) of 2 points
+    twin = {**a, "x0": a["x0"] + 2 * dx, "top": a["top"] + 2 * dy}
+    assert not cell_text._no_repeats([a, twin], 2.0)
+    assert not cell_text._no_repeats([twin, a], 2.0)
+    assert cell_text._no_repeats([a, {**twin, "x0": a["x0"] + 4 * dx, "top": a["top"] + 4 * dy}], 2.0)
