@@ -54,6 +54,18 @@ _loose_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctype
 _bounds = int_proto("FPDFPageObj_GetBounds", ctypes.c_int, *[ctypes.c_void_p] * 5)
 _is_generated = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(raw.FPDFText_IsGenerated, ctypes.c_void_p).value)
+# asked once a text object (on many pages every word or glyph is one): pypdfium2's own bindings
+# convert their arguments at ~3 µs a call
+_font_size = int_proto("FPDFText_GetFontSize", ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
+_char_matrix = int_proto("FPDFText_GetMatrix", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+
+
+def _size(handle: int, i: int, matrix: raw.FS_MATRIX, at: int) -> float:
+    """pdfminer's size of glyph i: the font size scaled by the text and graphics matrices (its
+    glyph box is one size tall above the descent line, PDFium's bottom edge). `at`: the address
+    of `matrix`, which the call fills."""
+    _char_matrix(handle, i, at)
+    return abs(_font_size(handle, i) * math.hypot(matrix.c, matrix.d))
 
 
 def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[int, tuple]], set[int]]:
@@ -86,6 +98,7 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
     page_box = frame.box
     text_object = _text_object
     matrix = raw.FS_MATRIX()
+    at = ctypes.addressof(matrix)
     chars: list[Char] = []
     breaks: list[tuple[int, tuple]] = []
     drawn: set[int] = set()
@@ -104,10 +117,7 @@ def _read_chars(textpage, frame: PlumberFrame) -> tuple[list[Char], list[tuple[i
         obj = text_object(handle, i)
         if obj != last_object:  # one font size and matrix per text object
             drawn.add(obj)
-            # pdfminer's size is the font size scaled by the text and graphics matrices, and its
-            # glyph box is one size tall above the descent line (PDFium's bottom edge)
-            raw.FPDFText_GetMatrix(textpage, i, matrix)
-            size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
+            size = _size(handle, i, matrix, at)
             last_object = obj
         chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "size": size,
                       "object": obj})
@@ -137,14 +147,12 @@ def _unrotated(textpage, handle: int, frame: PlumberFrame, codes: np.ndarray, wa
     text_object = _text_object
     objects = [text_object(handle, i) for i in kept_list]
     matrix = raw.FS_MATRIX()
+    at = ctypes.addressof(matrix)
     sizes: list[float] = []
     last_object, size = None, 0.0
     for i, obj in zip(kept_list, objects):
         if obj != last_object:  # one font size and matrix per text object
-            # pdfminer's size is the font size scaled by the text and graphics matrices, and its
-            # glyph box is one size tall above the descent line (PDFium's bottom edge)
-            raw.FPDFText_GetMatrix(textpage, i, matrix)
-            size = abs(raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d))
+            size = _size(handle, i, matrix, at)
             last_object = obj
         sizes.append(size)
     chars = [{"text": chr(code), "x0": a, "x1": b, "top": bt - sz, "bottom": bt, "size": sz, "object": obj}

@@ -76,12 +76,12 @@ _get_page_object = int_proto("FPDFPage_GetObject", _P, _P, _INT)
 _count_form_objects = int_proto("FPDFFormObj_CountObjects", _INT, _P)
 _get_form_object = int_proto("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
 _object_type = int_proto("FPDFPageObj_GetType", _INT, _P)
-_object_matrix = int_proto("FPDFPageObj_GetMatrix", _INT, _P, _P)
+matrix_into = int_proto("FPDFPageObj_GetMatrix", _INT, _P, _P)  # (object, address of an FS_MATRIX)
 
 
 def object_matrix(obj: int) -> Matrix | None:
     m = raw.FS_MATRIX()
-    if not _object_matrix(obj, ctypes.addressof(m)):
+    if not matrix_into(obj, ctypes.addressof(m)):
         return None
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 

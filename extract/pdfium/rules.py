@@ -15,7 +15,7 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract.pdfium.page import Matrix, PageObject, PlumberFrame, int_proto, object_matrix, page_objects, then
+from extract.pdfium.page import Matrix, PageObject, PlumberFrame, int_proto, matrix_into, page_objects, then
 from extract.ruled import is_background
 from extract.settings import ExtractSettings
 
@@ -30,15 +30,16 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     frame = PlumberFrame.of(page)
     cx0, _, _, cy1 = frame.media
     edges: list[dict] = []
+    out = _Out()
     for obj, kind, to_page in page_objects(page) if objects is None else objects:
         if kind in _NOT_MIRRORED:
             return None
         if kind != raw.FPDF_PAGEOBJ_PATH:
             continue
-        subpaths = _subpaths(obj, to_page)
+        subpaths = _subpaths(obj, to_page, out)
         if subpaths is None:
             return None
-        fill, stroke = _draw_mode(obj)
+        fill, stroke = _draw_mode(obj, out)
         if not (fill or stroke):
             continue
         for points in subpaths:
@@ -62,17 +63,29 @@ _segment_close = int_proto("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_vo
 _BEZIER, _UNKNOWN, _MOVETO = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_UNKNOWN, raw.FPDF_SEGMENT_MOVETO
 
 
-def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
+class _Out:
+    """The buffers PDFium's calls fill, one set per page rather than per path object."""
+
+    def __init__(self) -> None:
+        self.matrix = raw.FS_MATRIX()
+        self.matrix_at = ctypes.addressof(self.matrix)
+        self.xy = (ctypes.c_float * 2)()
+        self.x_at = ctypes.addressof(self.xy)
+        self.y_at = self.x_at + ctypes.sizeof(ctypes.c_float)
+        self.modes = (ctypes.c_int * 2)()
+        self.fill_at = ctypes.addressof(self.modes)
+        self.stroke_at = self.fill_at + ctypes.sizeof(ctypes.c_int)
+
+
+def _subpaths(obj, to_page: Matrix, buf: _Out) -> list[list[tuple[float, float]]] | None:
     """Each subpath's points in page space (closed ones end where they began); None if the path
     holds a Bézier curve."""
-    own = object_matrix(obj)
-    if own is None:
+    if not matrix_into(obj, buf.matrix_at):
         return None
-    a, b, c, d, e, f = then(own, to_page)
+    m = buf.matrix
+    a, b, c, d, e, f = then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     handle = obj
-    xy = (ctypes.c_float * 2)()
-    x_at = ctypes.addressof(xy)
-    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    xy, x_at, y_at = buf.xy, buf.x_at, buf.y_at
     out: list[list[tuple[float, float]]] = []
     for k in range(_count_segments(handle)):
         segment = _get_segment(handle, k)
@@ -94,11 +107,10 @@ def _subpaths(obj, to_page: Matrix) -> list[list[tuple[float, float]]] | None:
 _draw_mode_of = int_proto("FPDFPath_GetDrawMode", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
 
-def _draw_mode(obj: int) -> tuple[bool, bool]:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _draw_mode_of(obj, ctypes.addressof(fill), ctypes.addressof(stroke)):
+def _draw_mode(obj: int, buf: _Out) -> tuple[bool, bool]:
+    if not _draw_mode_of(obj, buf.fill_at, buf.stroke_at):
         return False, False
-    return fill.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
+    return buf.modes[0] != raw.FPDF_FILLMODE_NONE, bool(buf.modes[1])
 
 
 def _as_rect(points: list[tuple[float, float]], fill: bool, stroke: bool) -> dict:
