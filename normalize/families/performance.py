@@ -553,7 +553,7 @@ def tail_block(table: Table, anatomy: Anatomy, state: dict | None = None) -> Blo
         roles = _aligned_roles(table, last["boxes"])
         if "name" in roles and roles.keys() & set(vocab.TARGET_ROLES):
             return Block("indicators", 0, anatomy.n_rows, (), roles)
-    roles = headless_roles(table)
+    roles = dict(table.derived("headless_roles", lambda: headless_roles(table)))  # scored, then read
     return Block("indicators", 0, anatomy.n_rows, (), roles) if roles else None
 
 
