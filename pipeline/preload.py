@@ -2,9 +2,10 @@
 every module a report runs through, and Great Expectations' context built, not only imported.
 
 A worker forked from the server starts with all of it in memory, shared copy-on-write, so the
-batch pays GX's import (~5 CPU s) and setup, pandas and the stages' imports once, however many
-workers it runs; init_worker's warm_up then finds the context there and does nothing. Building the
-context is safe to fork: it is in-memory (ephemeral) and starts no thread.
+batch pays GX's import (~2.5 CPU s; validate/gx_suites.py defers scipy.stats and altair) and
+setup, pandas and the stages' imports once, however many workers it runs; init_worker's warm_up
+then finds the context there and does nothing. Building the context is safe to fork: it is
+in-memory (ephemeral) and starts no thread.
 """
 from __future__ import annotations
 
