@@ -2,7 +2,7 @@
 every module a report runs through, and Great Expectations' context built, not only imported.
 
 A worker forked from the server starts with all of it in memory, shared copy-on-write, so the
-batch pays GX's import (~2.5 CPU s; validate/gx_suites.py defers scipy.stats and altair) and
+batch pays GX's import (~4 CPU s; validate/gx_suites.py defers altair) and
 setup, pandas and the stages' imports once, however many workers it runs; init_worker's warm_up
 then finds the context there and does nothing. Building the context is safe to fork: it is
 in-memory (ephemeral) and starts no thread.

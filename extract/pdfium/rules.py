@@ -30,7 +30,7 @@ def page_edges(page: pdfium.PdfPage, settings: ExtractSettings,
     frame = PlumberFrame.of(page)
     cx0, _, _, cy1 = frame.media
     edges: list[dict] = []
-    out = _Out()
+    out = _Buffers()
     for obj, kind, to_page in page_objects(page) if objects is None else objects:
         if kind in _NOT_MIRRORED:
             return None
@@ -63,7 +63,7 @@ _segment_close = int_proto("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_vo
 _BEZIER, _UNKNOWN, _MOVETO = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_UNKNOWN, raw.FPDF_SEGMENT_MOVETO
 
 
-class _Out:
+class _Buffers:
     """The buffers PDFium's calls fill, one set per page rather than per path object."""
 
     def __init__(self) -> None:
@@ -77,7 +77,7 @@ class _Out:
         self.stroke_at = self.fill_at + ctypes.sizeof(ctypes.c_int)
 
 
-def _subpaths(obj, to_page: Matrix, buf: _Out) -> list[list[tuple[float, float]]] | None:
+def _subpaths(obj, to_page: Matrix, buf: _Buffers) -> list[list[tuple[float, float]]] | None:
     """Each subpath's points in page space (closed ones end where they began); None if the path
     holds a Bézier curve."""
     if not matrix_into(obj, buf.matrix_at):
@@ -107,7 +107,7 @@ def _subpaths(obj, to_page: Matrix, buf: _Out) -> list[list[tuple[float, float]]
 _draw_mode_of = int_proto("FPDFPath_GetDrawMode", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
 
-def _draw_mode(obj: int, buf: _Out) -> tuple[bool, bool]:
+def _draw_mode(obj: int, buf: _Buffers) -> tuple[bool, bool]:
     if not _draw_mode_of(obj, buf.fill_at, buf.stroke_at):
         return False, False
     return buf.modes[0] != raw.FPDF_FILLMODE_NONE, bool(buf.modes[1])
