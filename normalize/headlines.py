@@ -24,7 +24,7 @@ import pandas as pd
 
 from normalize import vocab as V
 from normalize.amounts import parse_number
-from normalize.rows import frame, records
+from normalize.rows import frame, present, records
 from normalize.vocab import squash
 
 # the fields of a budget line the headlines read
@@ -272,8 +272,8 @@ class Report:
                 for c in records(self.cells, fields):  # not itertuples: Arrow columns box value by value
                     self._cells_by_table.setdefault(c["table_id"], []).append(cell(*c.values()))
             for c in self._cells_by_table.get(table_id, ()):
-                rs = int(c.row_span) if _present(c.row_span) else 1
-                ks = int(c.col_span) if _present(c.col_span) else 1
+                rs = int(c.row_span) if present(c.row_span) else 1
+                ks = int(c.col_span) if present(c.col_span) else 1
                 for r in range(int(c.row), int(c.row) + rs):
                     for k in range(int(c.col), int(c.col) + ks):
                         out[(r, k)] = c
@@ -310,10 +310,6 @@ class Report:
                       self.col_of(line), _int(line.get("page")),
                       tuple(_float(line.get(k)) for k in ("x0", "top", "x1", "bottom")), message,
                       rank=rank)
-
-
-def _present(v) -> bool:
-    return v is not None and v == v  # not None, not NaN (records gives an extension column's NA as None)
 
 
 def _int(v):

@@ -110,6 +110,12 @@ def frame(dataset: str, rows: list[dict]) -> pd.DataFrame:
     return df
 
 
+def present(v) -> bool:
+    """A value of records() that is there: not None (an extension column's NA) nor NaN (a
+    missing float, or a missing value of a str column)."""
+    return v is not None and v is not pd.NA and v == v
+
+
 def records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
     """The frame's rows as dicts of those columns, as `to_dict("records")` gives them (an extension
     column's NA as None), column by column: to_dict boxes value by value, at several times the cost."""

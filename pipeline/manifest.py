@@ -68,6 +68,6 @@ def _json_value(v):
     pandas Timestamp), numpy scalars as Python ones, NaN as null."""
     if isinstance(v, datetime):
         return datetime.isoformat(v)
-    if hasattr(v, "item") and not isinstance(v, (list, tuple)):
+    if hasattr(v, "item"):
         v = v.item()
     return None if isinstance(v, float) and v != v else v

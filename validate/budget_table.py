@@ -22,7 +22,7 @@ from validate.comparisons import Comparison, equal, fmt_number, half_unit, sum_t
 from validate.result import CheckResult
 from validate.settings import ValidateSettings
 from normalize import vocab
-from normalize.rows import records
+from normalize.rows import present, records
 from normalize.vocab import (
     APPROPRIATION, APPROPRIATION_COLUMNS, APPROPRIATION_INCOME, BASIC_EXPENDITURE, CODE_PARTS, FINAL_AMOUNT,
     GRAND_TOTAL_WORD, KNOWN_PARTS, OUTBOUND_FEES, PERSONNEL_TOTAL, PUBLIC_USE_TOTAL, RECEPTION_FEES,
@@ -107,33 +107,29 @@ def _convert(lines: pd.DataFrame) -> list[Line]:
     out = []
     for r in records(lines, cols):
         kind = r["budget_table"]
-        unit = r["unit"] if _present(r["unit"]) else ""
-        if not _present(kind) or unit not in (YUAN, "") or _present(r["project"]) or \
+        unit = r["unit"] if present(r["unit"]) else ""
+        if not present(kind) or unit not in (YUAN, "") or present(r["project"]) or \
                 r["line_group"] in vocab.FUNDING_SOURCE_GROUPS:
             continue
-        amount = Decimal(r["value"]) if _present(r["value"]) else None
+        amount = Decimal(r["value"]) if present(r["value"]) else None
         out.append(Line(
             table_id=r["table_id"], table_title=str(r["table_title"]), kind=str(kind),
-            row=int(r["row"]) if _present(r["row"]) else -1,
-            line_label=str(r["line_label"]) if _present(r["line_label"]) else "",
+            row=int(r["row"]) if present(r["row"]) else -1,
+            line_label=str(r["line_label"]) if present(r["line_label"]) else "",
             label=norm_label(r["line_label"]), code=norm_code(r["code"]),
-            measure=str(r["measure"]) if _present(r["measure"]) else "", amount=amount,
-            half=half_unit(r["raw"] if _present(r["raw"]) else None, amount, Decimal(50)) if amount is not None
+            measure=str(r["measure"]) if present(r["measure"]) else "", amount=amount,
+            half=half_unit(r["raw"] if present(r["raw"]) else None, amount, Decimal(50)) if amount is not None
             else Decimal(50),
-            page=int(r["page"]) if _present(r["page"]) else None,
-            logical=str(r["logical_table"]) if _present(r["logical_table"]) else str(r["table_id"]),
+            page=int(r["page"]) if present(r["page"]) else None,
+            logical=str(r["logical_table"]) if present(r["logical_table"]) else str(r["table_id"]),
             path=_text(r["measure_path"]), parent=_text(r["parent_path"]), role=_text(r["measure_role"]),
-            unit=unit, block=int(r["block"]) if _present(r["block"]) else 0, row_role=_text(r["row_role"]),
-            row_level=int(r["row_level"]) if _present(r["row_level"]) else None))
+            unit=unit, block=int(r["block"]) if present(r["block"]) else 0, row_role=_text(r["row_role"]),
+            row_level=int(r["row_level"]) if present(r["row_level"]) else None))
     return out
 
 
 def _text(v) -> str:
-    return str(v) if _present(v) else ""
-
-
-def _present(v) -> bool:
-    return v is not None and v == v and v is not pd.NA
+    return str(v) if present(v) else ""
 
 
 def _groups(items: list[Line], *keys: str) -> dict[tuple, list[Line]]:

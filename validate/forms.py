@@ -17,7 +17,7 @@ import pandas as pd
 import regex
 
 from normalize import vocab
-from normalize.rows import records
+from normalize.rows import present, records
 from validate.comparisons import Comparison, at_most, equal, fmt_number, half_unit
 from validate.comparisons import rate as rate_rule
 from validate.result import CheckResult
@@ -36,12 +36,8 @@ def _dec(v) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
-def _missing(v) -> bool:
-    return v is None or v != v  # None, or NaN (a str column's missing value)
-
-
 def _blank(v) -> str:
-    return "" if _missing(v) else v
+    return v if present(v) else ""
 
 
 # A form's lines and indicators as plain dicts: a form is a few dozen rows, which pandas filters
@@ -196,7 +192,7 @@ def score_comparisons(lines: list[dict], ind: list[dict], subject: str, table_id
     sev = settings.table_severity
     tol1 = Decimal(str(settings.score_tolerance))
     for r in ind:
-        if not (_missing(r["weight"]) or _missing(r["score"])):
+        if present(r["weight"]) and present(r["score"]):
             out.append(at_most("form.score_within_weight", sev, SUITE, f"{subject} / {r['name']}",
                                "得分 ≤ 分值", r["score"], r["weight"], fmt_number(r["score"]),
                                f"≤ {fmt_number(r['weight'])}", r["page"], r["table_id"]))
@@ -204,7 +200,7 @@ def score_comparisons(lines: list[dict], ind: list[dict], subject: str, table_id
     grand = [r for r in lines if r["line_item"] == "总分" and r["measure"] == "得分"]
     if grand and ind:
         g = grand[0]
-        unscored = sum(_missing(r["score"]) for r in ind)
+        unscored = sum(not present(r["score"]) for r in ind)
         if unscored:
             out.append(CheckResult("form.scores_sum_to_total", sev, None, observed=g["raw"],
                                    message=f"{subject}: 总分 printed but {unscored} indicator rows "
@@ -216,7 +212,7 @@ def score_comparisons(lines: list[dict], ind: list[dict], subject: str, table_id
                              "总分 = Σ 指标得分 + 资金得分", _dec(g["value"]), s, tol1 * (len(parts) + 1),
                              fmt_number(g["value"]), f"Σ {len(parts)} 得分 = {fmt_number(s)}", g["page"], table_id))
         weights = [r for r in lines if r["line_item"] == "总分" and r["measure"] == "分值"]
-        if weights and not any(_missing(r["weight"]) for r in ind):
+        if weights and all(present(r["weight"]) for r in ind):
             w = weights[0]
             parts = [_dec(r["weight"]) for r in ind] + [_dec(r["value"]) for r in money if r["measure"] == "分值"]
             s = sum(parts, Decimal(0))
@@ -295,10 +291,10 @@ def comparisons(rows, settings: ValidateSettings) -> list:
     funding = set(rows.tables.loc[rows.tables["kind"] == "funding", "table_id"])
     forms: dict[tuple[str, str], list[dict]] = {}  # (table, project): the form's lines, in order of first line
     for r in lines:
-        if not _missing(r["table_id"]):
+        if present(r["table_id"]):
             forms.setdefault((r["table_id"], _blank(r["project"])), []).append(r)
     for (table_id, project), t in forms.items():
-        title = next((r["table_title"] for r in t if not _missing(r["table_title"])), table_id)
+        title = next((r["table_title"] for r in t if present(r["table_title"])), table_id)
         subject = project or str(title)
         money = [r for r in t if r["line_item"] != "总分"]
         out += funding_comparisons(money, subject, settings)
